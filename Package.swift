@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "CertPackMock",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "certpack-mock", targets: ["certpack-mock"]),
+        .library(name: "CertPackMock", targets: ["CertPackMock"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // Sockets, Dispatch and HTTP/1.1; knows nothing of Cloudflare.
+        .target(name: "HTTPServer"),
+        // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
+        .target(name: "StrictJSON"),
+        // The domain without I/O: packs, order validation, lifecycle, store.
+        .target(name: "CertificatePacks", dependencies: ["StrictJSON"]),
+        // Cloudflare's API and the control API on top of the two above.
+        .target(
+            name: "CertPackMock",
+            dependencies: [
+                "HTTPServer", "StrictJSON", "CertificatePacks",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "certpack-mock",
+            dependencies: [
+                "CertPackMock",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
+        .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks"]),
+        .testTarget(name: "CertPackMockTests", dependencies: ["CertPackMock", "HTTPServer"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

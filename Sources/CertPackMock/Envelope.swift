@@ -1,0 +1,68 @@
+import HTTPServer
+import StrictJSON
+
+/// Cloudflare's response envelope `{"success","errors","messages","result"}`,
+/// written straight into bytes (the hot path never builds a JSON tree).
+enum Envelope {
+    static let jsonContentType = (name: "Content-Type", value: "application/json")
+
+    /// 200 with `result` written by `writeResult` (and `result_info` for lists).
+    static func success(status: Int = 200, resultInfo: ResultInfo? = nil, _ writeResult: (inout JSONWriter) -> Void) -> HTTPResponse {
+        var w = JSONWriter(reserving: 1024)
+        w.objectStart()
+        w.key("success"); w.bool(true)
+        w.key("errors"); w.arrayStart(); w.arrayEnd()
+        w.key("messages"); w.arrayStart(); w.arrayEnd()
+        w.key("result"); writeResult(&w)
+        if let info = resultInfo {
+            w.key("result_info"); w.objectStart()
+            w.key("page"); w.int(info.page)
+            w.key("per_page"); w.int(info.perPage)
+            w.key("count"); w.int(info.count)
+            w.key("total_count"); w.int(info.totalCount)
+            w.key("total_pages"); w.int(info.totalPages)
+            w.objectEnd()
+        }
+        w.objectEnd()
+        return HTTPResponse(status: status, headers: [jsonContentType], body: w.bytes)
+    }
+
+    static func failure(_ error: APIError) -> HTTPResponse {
+        var w = JSONWriter(reserving: 256)
+        w.objectStart()
+        w.key("success"); w.bool(false)
+        w.key("errors"); w.arrayStart()
+        for item in error.items { write(item, into: &w) }
+        w.arrayEnd()
+        if !error.omitsMessagesAndResult {
+            w.key("messages"); w.arrayStart(); w.arrayEnd()
+            w.key("result"); w.null()
+        }
+        w.objectEnd()
+        return HTTPResponse(status: error.status, headers: [jsonContentType] + error.headers, body: w.bytes)
+    }
+
+    private static func write(_ item: APIError.Item, into w: inout JSONWriter) {
+        w.objectStart()
+        w.key("code"); w.int(item.code)
+        w.key("message"); w.string(item.message)
+        if !item.chain.isEmpty {
+            w.key("error_chain"); w.arrayStart()
+            for link in item.chain { write(link, into: &w) }
+            w.arrayEnd()
+        }
+        if let pointer = item.pointer {
+            w.key("source"); w.objectStart(); w.key("pointer"); w.string(pointer); w.objectEnd()
+        }
+        w.objectEnd()
+    }
+}
+
+/// `result_info` of a list answer.
+struct ResultInfo {
+    var page: Int
+    var perPage: Int
+    var count: Int
+    var totalCount: Int
+    var totalPages: Int { totalCount == 0 ? 0 : (totalCount + perPage - 1) / perPage }
+}

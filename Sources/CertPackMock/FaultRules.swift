@@ -1,0 +1,89 @@
+import Foundation
+
+/// Test-set rules that make matching Cloudflare requests fail, slow down or drop:
+/// "the next N times" or always. Checked before the API handles a request.
+public final class FaultRules: @unchecked Sendable {
+    public struct Rule: Sendable {
+        public enum Action: Sendable, Equatable {
+            /// Answer with this status and Cloudflare error (code, message) in the envelope.
+            case fail(status: Int, code: Int, message: String)
+            /// Close the connection abruptly (TCP reset) without answering.
+            case reset
+            /// Handle normally after a delay.
+            case delay
+        }
+
+        public var id: Int
+        public var method: String?
+        /// Glob on the path; `/client/v4` is ignored on both sides.
+        public var path: String
+        public var action: Action
+        /// Added before answering, for every action.
+        public var delayMilliseconds: Int
+        /// How many more requests it applies to; nil is always.
+        public var remaining: Int?
+        public var matched: Int = 0
+        /// Extra headers on a `fail` answer (e.g. Retry-After).
+        public var headers: [(name: String, value: String)]
+
+        public init(id: Int = 0, method: String? = nil, path: String = "*", action: Action, delayMilliseconds: Int = 0, times: Int? = nil, headers: [(name: String, value: String)] = []) {
+            self.id = id
+            self.method = method?.uppercased()
+            self.path = path
+            self.action = action
+            self.delayMilliseconds = max(0, delayMilliseconds)
+            self.remaining = times
+            self.headers = headers
+        }
+    }
+
+    private let lock = NSLock()
+    private var rules: [Rule] = []
+    private var nextID = 1
+
+    public init() {}
+
+    @discardableResult
+    public func add(_ rule: Rule) -> Rule {
+        lock.lock(); defer { lock.unlock() }
+        var rule = rule
+        rule.id = nextID
+        nextID += 1
+        rules.append(rule)
+        return rule
+    }
+
+    public var all: [Rule] { lock.lock(); defer { lock.unlock() }; return rules }
+
+    @discardableResult
+    public func remove(id: Int) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        let before = rules.count
+        rules.removeAll { $0.id == id }
+        return rules.count != before
+    }
+
+    public func removeAll() { lock.lock(); rules.removeAll(); lock.unlock() }
+
+    /// The first rule that matches, consuming one of its uses; exhausted rules are dropped.
+    func take(method: String, path: Substring) -> Rule? {
+        lock.lock(); defer { lock.unlock() }
+        guard !rules.isEmpty else { return nil }
+        let bare = Self.withoutAPIPrefix(path)
+        for index in rules.indices {
+            let rule = rules[index]
+            if let m = rule.method, m != method { continue }
+            guard Glob.matches(Self.withoutAPIPrefix(Substring(rule.path)), bare) else { continue }
+            rules[index].matched += 1
+            if let remaining = rule.remaining {
+                if remaining <= 1 { rules.remove(at: index) } else { rules[index].remaining = remaining - 1 }
+            }
+            return rule
+        }
+        return nil
+    }
+
+    static func withoutAPIPrefix(_ path: Substring) -> String {
+        path.hasPrefix("/client/v4/") ? String(path.dropFirst(10)) : String(path)
+    }
+}

@@ -1,0 +1,46 @@
+import CertificatePacks
+import HTTPServer
+
+/// Everything the mock needs to start; the CLI fills it from flags, env and defaults.
+public struct MockConfiguration: Sendable {
+    public var server: HTTPServerConfiguration
+    public var fixtures: Fixtures
+    public var lifecycleMode: LifecycleMode
+    public var durations: LifecycleDurations
+    public var clockMode: VirtualClock.Mode
+    /// Where a manual clock starts (seconds since 1970); nil is the wall clock at start.
+    public var clockStart: Double?
+    public var packIDFormat: IDGenerator.Format
+    /// Makes ids and tokens repeat from run to run.
+    public var seed: UInt64?
+    /// CA rules beyond the seed's schema (validity per CA, no http with wildcards, email only with SSL.com).
+    public var enforceAuthorityRules: Bool
+    public var rateLimit: RateLimiter.Settings
+    public var journalCapacity: Int
+
+    public init(
+        server: HTTPServerConfiguration = HTTPServerConfiguration(port: 0),
+        fixtures: Fixtures = .builtIn,
+        lifecycleMode: LifecycleMode = .timed,
+        durations: LifecycleDurations = LifecycleDurations(),
+        clockMode: VirtualClock.Mode = .system,
+        clockStart: Double? = nil,
+        packIDFormat: IDGenerator.Format = .hex32,
+        seed: UInt64? = nil,
+        enforceAuthorityRules: Bool = true,
+        rateLimit: RateLimiter.Settings = RateLimiter.Settings(),
+        journalCapacity: Int = 10_000
+    ) {
+        self.server = server
+        self.fixtures = fixtures
+        self.lifecycleMode = lifecycleMode
+        self.durations = durations
+        self.clockMode = clockMode
+        self.clockStart = clockStart
+        self.packIDFormat = packIDFormat
+        self.seed = seed
+        self.enforceAuthorityRules = enforceAuthorityRules
+        self.rateLimit = rateLimit
+        self.journalCapacity = journalCapacity
+    }
+}

@@ -1,0 +1,105 @@
+import CertificatePacks
+import Dispatch
+import Foundation
+import HTTPServer
+import Logging
+
+/// The server's handler: control calls go to `ControlAPI`; Cloudflare calls pass
+/// fault rules, latency and the rate limit (decorators, not branches in the API)
+/// and are then journaled and logged.
+struct MockHandler: HTTPHandler {
+    let state: MockState
+    let api: CloudflareAPI
+    let control: ControlAPI
+    let logger: Logger
+
+    init(state: MockState, logger: Logger) {
+        self.state = state
+        self.logger = logger
+        api = CloudflareAPI(service: state.service, authenticator: Authenticator(registry: state.credentials),
+                            validator: OrderValidator(enforceAuthorityRules: state.configuration.enforceAuthorityRules))
+        control = ControlAPI(state: state)
+    }
+
+    func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPReply) -> Void) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let route = Route(path: request.path)
+        if case .control(let segments) = route {
+            let response = control.respond(to: request, segments: segments)
+            log(request, response, started: started, control: true)
+            reply(.response(response))
+            return
+        }
+        guard let rule = state.faults.take(method: request.method, path: request.path) else {
+            reply(.response(answer(request, route: route, started: started)))
+            return
+        }
+        let act: @Sendable () -> Void = {
+            switch rule.action {
+            case .reset:
+                record(request, HTTPResponse(status: 0), started: started, codes: [], caller: "fault")
+                logger.info("\(request.method) \(request.path) -> connection reset by fault rule \(rule.id)")
+                reply(.resetConnection)
+            case .fail(let status, let code, let message):
+                let error = APIError(status: status, items: [.init(code: code, message: message)], headers: rule.headers)
+                let response = Envelope.failure(error)
+                record(request, response, started: started, codes: [code], caller: "fault")
+                log(request, response, started: started, codes: [code])
+                reply(.response(response))
+            case .delay:
+                reply(.response(answer(request, route: route, started: started)))
+            }
+        }
+        if rule.delayMilliseconds > 0 {
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(rule.delayMilliseconds), execute: act)
+        } else {
+            act()
+        }
+    }
+
+    /// The Cloudflare answer, after the rate limit.
+    private func answer(_ request: HTTPRequest, route: Route, started: UInt64) -> HTTPResponse {
+        let result: (response: HTTPResponse, codes: [Int], caller: String)
+        if let retryAfter = state.rateLimiter.check(key: rateLimitKey(request.headers), now: state.clock.now()) {
+            let error = APIError.rateLimited(retryAfter: retryAfter)
+            result = (Envelope.failure(error), error.codes, "rate-limited")
+        } else {
+            result = api.respond(to: request, route: route)
+        }
+        record(request, result.response, started: started, codes: result.codes, caller: result.caller)
+        log(request, result.response, started: started, codes: result.codes)
+        return result.response
+    }
+
+    /// The credential presented, as the rate limit counts per credential.
+    private func rateLimitKey(_ headers: HTTPHeaders) -> String {
+        if let email = headers["X-Auth-Email"] { return "email:" + email.lowercased() }
+        return headers["Authorization"] ?? "anonymous"
+    }
+
+    private func record(_ request: HTTPRequest, _ response: HTTPResponse, started: UInt64, codes: [Int], caller: String) {
+        let now = state.clock.now()
+        state.journal.record { sequence in
+            RequestJournal.Entry(
+                sequence: sequence, time: now, method: request.method, path: String(request.path),
+                query: request.query.map(String.init), status: response.status, errorCodes: codes,
+                durationMilliseconds: Self.milliseconds(since: started), credential: caller,
+                body: String(decoding: request.body.prefix(65_536), as: UTF8.self))
+        }
+    }
+
+    private func log(_ request: HTTPRequest, _ response: HTTPResponse, started: UInt64, codes: [Int] = [], control: Bool = false) {
+        let level: Logger.Level = control ? .debug : .info
+        guard logger.logLevel <= level else { return }
+        let ms = Self.milliseconds(since: started)
+        let code = codes.first.map { " \($0)" } ?? ""
+        logger.log(level: level, "\(request.method) \(request.path) \(response.status)\(code) \(String(format: "%.2f", ms))ms", metadata: [
+            "method": .string(request.method), "path": .string(String(request.path)), "status": .stringConvertible(response.status),
+            "code": codes.first.map { .stringConvertible($0) } ?? .string(""), "duration_ms": .string(String(format: "%.3f", ms)),
+        ])
+    }
+
+    static func milliseconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds &- start) / 1_000_000
+    }
+}

@@ -1,0 +1,72 @@
+import CertificatePacks
+import StrictJSON
+
+extension PackSnapshot {
+    /// The pack object of Cloudflare's schema. `certificates` is always present
+    /// (empty until issued) because the schema marks it required.
+    func write(into w: inout JSONWriter) {
+        w.objectStart()
+        w.key("id"); w.string(pack.id)
+        w.key("type"); w.string("advanced")
+        w.key("hosts"); w.arrayStart()
+        for host in pack.hosts { w.string(host) }
+        w.arrayEnd()
+        w.key("status"); w.string(status.rawValue)
+        w.key("validation_method"); w.string(pack.validationMethod.rawValue)
+        w.key("validity_days"); w.int(pack.validityDays)
+        w.key("certificate_authority"); w.string(pack.certificateAuthority.rawValue)
+        w.key("cloudflare_branding"); w.bool(pack.cloudflareBranding)
+        w.key("certificates"); w.arrayStart()
+        for certificate in certificates { write(certificate, into: &w) }
+        w.arrayEnd()
+        if let primary = primaryCertificate {
+            w.key("primary_certificate"); w.string(primary)
+        }
+        if !validationRecords.isEmpty {
+            w.key("validation_records"); w.arrayStart()
+            for record in validationRecords { write(record, into: &w) }
+            w.arrayEnd()
+        }
+        if !validationErrors.isEmpty {
+            w.key("validation_errors"); w.arrayStart()
+            for message in validationErrors {
+                w.objectStart(); w.key("message"); w.string(message); w.objectEnd()
+            }
+            w.arrayEnd()
+        }
+        w.objectEnd()
+    }
+
+    private func write(_ c: IssuedCertificate, into w: inout JSONWriter) {
+        w.objectStart()
+        w.key("id"); w.string(c.id)
+        w.key("hosts"); w.arrayStart()
+        for host in c.hosts { w.string(host) }
+        w.arrayEnd()
+        w.key("status"); w.string("active")
+        w.key("bundle_method"); w.string("ubiquitous")
+        w.key("signature"); w.string(c.signature)
+        w.key("issuer"); w.string(c.issuer)
+        w.key("zone_id"); w.string(pack.zoneID)
+        w.key("priority"); w.int(c.priority)
+        w.key("uploaded_on"); w.string(Timestamp.rfc3339(c.uploadedOn))
+        w.key("modified_on"); w.string(Timestamp.rfc3339(c.uploadedOn))
+        w.key("expires_on"); w.string(Timestamp.rfc3339(c.expiresOn))
+        w.objectEnd()
+    }
+
+    private func write(_ r: ValidationRecord, into w: inout JSONWriter) {
+        w.objectStart()
+        if let v = r.txtName { w.key("txt_name"); w.string(v) }
+        if let v = r.txtValue { w.key("txt_value"); w.string(v) }
+        if let v = r.httpURL { w.key("http_url"); w.string(v) }
+        if let v = r.httpBody { w.key("http_body"); w.string(v) }
+        if let emails = r.emails {
+            w.key("emails"); w.arrayStart()
+            for e in emails { w.string(e) }
+            w.arrayEnd()
+        }
+        w.key("status"); w.string(r.status)
+        w.objectEnd()
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Every Cloudflare request the mock answered, newest last, capped in size.
+/// Secrets never enter it: credentials are recorded by their fixture name.
+public final class RequestJournal: @unchecked Sendable {
+    public struct Entry: Sendable {
+        public var sequence: Int
+        /// Virtual time of arrival (seconds since 1970).
+        public var time: Double
+        public var method: String
+        public var path: String
+        public var query: String?
+        public var status: Int
+        public var errorCodes: [Int]
+        public var durationMilliseconds: Double
+        /// The credential's name, "invalid" or "none"; never the secret.
+        public var credential: String
+        /// The request body as text (cut at 64 KiB).
+        public var body: String
+    }
+
+    public struct Filter: Sendable {
+        public var method: String?
+        /// Glob on the path (`*` matches any run of characters).
+        public var path: String?
+        public var status: Int?
+        public var errorCode: Int?
+        public init(method: String? = nil, path: String? = nil, status: Int? = nil, errorCode: Int? = nil) {
+            self.method = method; self.path = path; self.status = status; self.errorCode = errorCode
+        }
+        func matches(_ e: Entry) -> Bool {
+            if let method, method.uppercased() != e.method { return false }
+            if let status, status != e.status { return false }
+            if let errorCode, !e.errorCodes.contains(errorCode) { return false }
+            if let path, !Glob.matches(path, e.path) { return false }
+            return true
+        }
+    }
+
+    private let lock = NSLock()
+    private var entries: [Entry] = []
+    private var nextSequence = 1
+    public let capacity: Int
+
+    public init(capacity: Int = 10_000) { self.capacity = max(0, capacity) }
+
+    func record(_ make: (Int) -> Entry) {
+        guard capacity > 0 else { return }
+        lock.lock(); defer { lock.unlock() }
+        entries.append(make(nextSequence))
+        nextSequence += 1
+        // Drop the oldest tenth at once so trimming is rare.
+        if entries.count > capacity { entries.removeFirst(max(1, capacity / 10)) }
+    }
+
+    public func entries(matching filter: Filter = Filter(), limit: Int? = nil) -> [Entry] {
+        lock.lock(); defer { lock.unlock() }
+        let matched = entries.filter(filter.matches)
+        guard let limit, limit < matched.count else { return matched }
+        return Array(matched.suffix(limit))
+    }
+
+    public func count(matching filter: Filter = Filter()) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        return entries.reduce(0) { $0 + (filter.matches($1) ? 1 : 0) }
+    }
+
+    public func clear() {
+        lock.lock(); entries.removeAll(); lock.unlock()
+    }
+}
+
+/// `*` matches any run of characters (slashes included); everything else is literal.
+enum Glob {
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern.utf8), t = Array(text.utf8)
+        var pi = 0, ti = 0, star = -1, mark = 0
+        while ti < t.count {
+            if pi < p.count && p[pi] == UInt8(ascii: "*") { star = pi; mark = ti; pi += 1 }
+            else if pi < p.count && p[pi] == t[ti] { pi += 1; ti += 1 }
+            else if star >= 0 { pi = star + 1; mark += 1; ti = mark }
+            else { return false }
+        }
+        while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+
+/// The certificate-pack use cases (order, read, list, edit, delete, quota) and the
+/// test controls over them, behind one lock. Status is never stored: every read
+/// computes it from the pack's timeline and the virtual clock.
+public final class CertificatePackService: @unchecked Sendable {
+    public enum Failure: Error, Equatable {
+        case quotaExceeded(allocated: Int)
+        case packNotFound
+    }
+
+    public let clock: VirtualClock
+    private let lock = NSLock()
+    private var store = PackStore()
+    private var zones: [String: Zone] = [:]
+    private var ids: IDGenerator
+    private let seed: UInt64?
+    private var lifecycle: PackLifecycle
+    public let idFormat: IDGenerator.Format
+
+    public init(clock: VirtualClock, lifecycle: PackLifecycle = PackLifecycle(), idFormat: IDGenerator.Format = .hex32, seed: UInt64? = nil) {
+        self.clock = clock
+        self.lifecycle = lifecycle
+        self.idFormat = idFormat
+        self.seed = seed
+        self.ids = IDGenerator(seed: seed)
+    }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock(); defer { lock.unlock() }
+        return try body()
+    }
+
+    // MARK: Zones
+
+    public func addZone(_ zone: Zone) { locked { zones[zone.id] = zone } }
+
+    public func zone(_ id: some StringProtocol) -> Zone? { locked { zones[String(id)] } }
+
+    public var allZones: [Zone] { locked { zones.values.sorted { $0.id < $1.id } } }
+
+    // MARK: Cloudflare's operations
+
+    /// Stores a new pack in `initializing` (or further, in immediate mode).
+    public func order(_ request: OrderRequest, zoneID: String) throws -> PackSnapshot {
+        try locked {
+            let zone = zones[zoneID]
+            let allocated = zone?.quotaAllocated ?? 0
+            if store.count(inZone: zoneID) >= allocated { throw Failure.quotaExceeded(allocated: allocated) }
+            var id = ids.packID(idFormat)
+            while store.packs[PackStore.key(id)] != nil { id = ids.packID(idFormat) }
+            let now = clock.now()
+            let pack = CertificatePack(id: id, zoneID: zoneID, order: request,
+                                       scenario: FailureScenario.selected(by: request.hosts),
+                                       timeline: PackTimeline(startedAt: now))
+            store.insert(pack)
+            return lifecycle.snapshot(of: pack, at: now)
+        }
+    }
+
+    /// Inserts a pack as given (fixtures, in-process helpers); replaces one with the same id.
+    public func insert(_ pack: CertificatePack) {
+        locked {
+            if store.pack(pack.id, zoneID: pack.zoneID) != nil { store.update(pack) } else { store.insert(pack) }
+        }
+    }
+
+    /// A pack as a read sees it. In per-read mode each read moves the pack one stage
+    /// after answering, so the first GET after an order shows the next stage.
+    public func read(_ id: some StringProtocol, zoneID: String) -> PackSnapshot? {
+        locked {
+            guard var pack = store.pack(id, zoneID: zoneID) else { return nil }
+            if lifecycle.mode == .perRead && pack.timeline.forcedStatus == nil {
+                pack.timeline.steps += 1
+                store.update(pack)
+            }
+            return lifecycle.snapshot(of: pack, at: clock.now())
+        }
+    }
+
+    /// A page of a zone's packs, oldest first. Without `includeAll` only active packs count.
+    public func list(zoneID: String, includeAll: Bool, page: Int, perPage: Int) -> (items: [PackSnapshot], totalCount: Int) {
+        locked {
+            let now = clock.now()
+            let ids = store.ids(inZone: zoneID)
+            let start = (page - 1) * perPage
+            if includeAll {
+                guard start < ids.count else { return ([], ids.count) }
+                let slice = ids[start..<min(start + perPage, ids.count)]
+                return (slice.compactMap { store.pack($0, zoneID: zoneID).map { lifecycle.snapshot(of: $0, at: now) } }, ids.count)
+            }
+            var items: [PackSnapshot] = []
+            var total = 0
+            for id in ids {
+                guard let pack = store.pack(id, zoneID: zoneID), lifecycle.status(of: pack, at: now) == .active else { continue }
+                if total >= start && items.count < perPage { items.append(lifecycle.snapshot(of: pack, at: now)) }
+                total += 1
+            }
+            return (items, total)
+        }
+    }
+
+    /// PATCH: a pack whose attempt timed out starts again from `initializing`;
+    /// `cloudflareBranding` is set when given. Other packs are returned as they are.
+    public func edit(_ id: some StringProtocol, zoneID: String, cloudflareBranding: Bool?) -> PackSnapshot? {
+        locked {
+            guard var pack = store.pack(id, zoneID: zoneID) else { return nil }
+            let now = clock.now()
+            if let cloudflareBranding { pack.cloudflareBranding = cloudflareBranding }
+            switch lifecycle.status(of: pack, at: now) {
+            case .validationTimedOut, .issuanceTimedOut, .initializingTimedOut, .deploymentTimedOut:
+                pack.timeline = PackTimeline(startedAt: now, attempt: pack.timeline.attempt + 1)
+            default:
+                break
+            }
+            store.update(pack)
+            return lifecycle.snapshot(of: pack, at: now)
+        }
+    }
+
+    public func delete(_ id: some StringProtocol, zoneID: String) -> CertificatePack? {
+        locked { store.remove(id, zoneID: zoneID) }
+    }
+
+    /// `advanced.allocated` and `advanced.used` for the quota endpoint.
+    public func quota(zoneID: String) -> (allocated: Int, used: Int) {
+        locked { (zones[zoneID]?.quotaAllocated ?? 0, store.count(inZone: zoneID)) }
+    }
+
+    // MARK: Test controls
+
+    public var lifecycleMode: LifecycleMode { locked { lifecycle.mode } }
+    public var lifecycleDurations: LifecycleDurations { locked { lifecycle.durations } }
+
+    /// Changes the mode; every pack keeps the stage it is at.
+    public func setLifecycleMode(_ mode: LifecycleMode) {
+        locked {
+            guard mode != lifecycle.mode else { return }
+            let now = clock.now()
+            for (_, pack) in store.packs {
+                var moved = pack
+                moved.timeline = lifecycle.timeline(of: pack, carriedTo: mode, at: now)
+                store.update(moved)
+            }
+            lifecycle.mode = mode
+        }
+    }
+
+    /// Moves a pack (or every pack, when `id` is nil) `count` stages forward
+    /// in manual or per-read mode; in timed mode, moves its start back instead.
+    @discardableResult
+    public func step(_ id: String?, zoneID: String? = nil, count: Int = 1) -> [PackSnapshot] {
+        locked {
+            let now = clock.now()
+            let targets: [CertificatePack]
+            if let id {
+                guard let zoneID = zoneID ?? store.packs[PackStore.key(id)]?.zoneID,
+                      let pack = store.pack(id, zoneID: zoneID) else { return [] }
+                targets = [pack]
+            } else {
+                targets = Array(store.packs.values)
+            }
+            return targets.map { pack in
+                var moved = pack
+                let last = PackLifecycle.stages(for: pack.scenario, attempt: pack.timeline.attempt).count - 1
+                let current = lifecycle.stageIndex(of: pack, at: now)
+                let index = min(current + max(count, 0), last)
+                moved.timeline.forcedStatus = nil
+                moved.timeline.steps = index
+                if lifecycle.mode == .timed {
+                    // Shift the start back so exactly `index` stages have elapsed now.
+                    let elapsedInStage = now - lifecycle.startOfStage(current, of: pack)
+                    moved.timeline.startedAt = now - (lifecycle.startOfStage(index, of: pack) - pack.timeline.startedAt) - (index == current ? elapsedInStage : 0)
+                }
+                store.update(moved)
+                return lifecycle.snapshot(of: moved, at: now)
+            }
+        }
+    }
+
+    /// Pins a pack to any status of the enum (nil releases it back to its lifecycle).
+    public func force(_ id: String, zoneID: String? = nil, status: PackStatus?) -> PackSnapshot? {
+        locked {
+            guard let zoneID = zoneID ?? store.packs[PackStore.key(id)]?.zoneID,
+                  var pack = store.pack(id, zoneID: zoneID) else { return nil }
+            pack.timeline.forcedStatus = status
+            store.update(pack)
+            return lifecycle.snapshot(of: pack, at: clock.now())
+        }
+    }
+
+    /// Every pack as it reads now, zone by zone in creation order.
+    public func snapshotAll() -> [PackSnapshot] {
+        locked {
+            let now = clock.now()
+            return store.order.keys.sorted().flatMap { zone in
+                store.ids(inZone: zone).compactMap { store.pack($0, zoneID: zone).map { lifecycle.snapshot(of: $0, at: now) } }
+            }
+        }
+    }
+
+    public var packCount: Int { locked { store.packs.count } }
+
+    /// Forgets every pack (or a zone's) and restarts the id sequence, so a reset run repeats a seeded run.
+    public func removeAllPacks(zoneID: String? = nil) {
+        locked {
+            if let zoneID { store.removeAll(inZone: zoneID) } else {
+                store.removeAll()
+                ids = IDGenerator(seed: seed)
+            }
+        }
+    }
+
+    public func removeZone(_ id: String) {
+        locked {
+            zones[id] = nil
+            store.removeAll(inZone: id)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+/// Makes pack ids, certificate ids and validation tokens. With a seed the
+/// sequence is the same on every run (`--seed`), so tests can compare answers
+/// byte for byte; without one it draws from the system generator.
+public struct IDGenerator: Sendable {
+    public enum Format: String, Sendable, CaseIterable {
+        /// 32 lowercase hex digits, as in the seed's schema.
+        case hex32 = "hex"
+        /// 8-4-4-4-12 lowercase hex, as the current API's examples.
+        case uuid
+    }
+
+    private var state: UInt64
+    private let seeded: Bool
+
+    public init(seed: UInt64?) {
+        seeded = seed != nil
+        state = seed ?? 0
+    }
+
+    /// SplitMix64: tiny, fast and good enough for identifiers that only need to be unique.
+    public mutating func next() -> UInt64 {
+        if !seeded { return UInt64.random(in: .min ... .max) }
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// 32 lowercase hex digits.
+    public mutating func hex32() -> String {
+        Hex.string(next(), next())
+    }
+
+    public mutating func packID(_ format: Format) -> String {
+        let hex = hex32()
+        guard format == .uuid else { return hex }
+        var u = Array(hex.utf8)
+        // Version 4, RFC 4122 variant, so the id reads as a random UUID.
+        u[12] = UInt8(ascii: "4")
+        u[16] = Array("89ab".utf8)[Int(u[16] % 4)]
+        var out = [UInt8]()
+        out.reserveCapacity(36)
+        for (i, c) in u.enumerated() {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
+            out.append(c)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Deterministic values derived from a pack id, so the same pack always shows
+/// the same validation tokens and certificate ids without storing them.
+public enum Hex {
+    static let digits = Array("0123456789abcdef".utf8)
+
+    public static func string(_ a: UInt64, _ b: UInt64) -> String {
+        var out = [UInt8](repeating: 0, count: 32)
+        for i in 0..<16 {
+            out[i] = digits[Int((a >> UInt64(60 - i * 4)) & 0xF)]
+            out[16 + i] = digits[Int((b >> UInt64(60 - i * 4)) & 0xF)]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// FNV-1a over the parts, then two rounds of mixing: 32 hex digits.
+    public static func derived(_ parts: String...) -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for part in parts {
+            for byte in part.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            h = (h ^ 0xFF) &* 0x0000_0100_0000_01B3
+        }
+        var g = IDGenerator(seed: h)
+        return string(g.next(), g.next())
+    }
+}

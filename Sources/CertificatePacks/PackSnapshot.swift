@@ -1,0 +1,109 @@
+/// What a read of a pack shows at one moment: the fields that depend on its stage.
+public struct PackSnapshot: Sendable, Equatable {
+    public var pack: CertificatePack
+    public var status: PackStatus
+    /// DCV records while the CA waits for them (pending_validation, validation_timed_out).
+    public var validationRecords: [ValidationRecord]
+    /// CA or DCV error messages on a failed attempt.
+    public var validationErrors: [String]
+    /// Issued certificates (ECDSA first, the primary, then RSA) once issued.
+    public var certificates: [IssuedCertificate]
+
+    public var primaryCertificate: String? { certificates.first?.id }
+}
+
+public struct ValidationRecord: Sendable, Equatable {
+    public var txtName: String?
+    public var txtValue: String?
+    public var httpURL: String?
+    public var httpBody: String?
+    public var emails: [String]?
+    public var status: String
+}
+
+public struct IssuedCertificate: Sendable, Equatable {
+    public var id: String
+    public var hosts: [String]
+    public var signature: String
+    public var issuer: String
+    /// Seconds since 1970.
+    public var uploadedOn: Double
+    public var expiresOn: Double
+    public var priority: Int
+}
+
+extension PackLifecycle {
+    /// The full view of a pack at `now`: status plus the fields that come with it.
+    public func snapshot(of pack: CertificatePack, at now: Double) -> PackSnapshot {
+        let status = status(of: pack, at: now)
+        var snapshot = PackSnapshot(pack: pack, status: status, validationRecords: [], validationErrors: [], certificates: [])
+        switch status {
+        case .pendingValidation:
+            snapshot.validationRecords = Self.validationRecords(for: pack)
+        case .validationTimedOut:
+            snapshot.validationRecords = Self.validationRecords(for: pack)
+            snapshot.validationErrors = [Self.failureMessage(for: pack, status: status)]
+        case .issuanceTimedOut, .initializingTimedOut, .deploymentTimedOut:
+            snapshot.validationErrors = [Self.failureMessage(for: pack, status: status)]
+        case .active, .pendingExpiration, .expired, .stagingActive, .backupIssued, .pendingDeployment,
+             .stagingDeployment, .holdingDeployment, .deactivating, .inactive:
+            if status != .pendingDeployment { snapshot.certificates = certificates(for: pack) }
+        default:
+            break
+        }
+        return snapshot
+    }
+
+    static func failureMessage(for pack: CertificatePack, status: PackStatus) -> String {
+        let host = pack.hosts.first { FailureScenario.selected(by: [$0]) != .none } ?? pack.hosts.first ?? ""
+        switch (pack.scenario, status) {
+        case (.caRateLimit, _):
+            return "The authority has rate limited these domains. Please wait for the rate limit to expire or try another authority."
+        case (_, .validationTimedOut):
+            return "SERVFAIL looking up CAA for \(host)"
+        case (_, .issuanceTimedOut):
+            return "Internal error with Certificate Authority"
+        default:
+            return "Certificate authority encountered a SERVFAIL during DNS lookup, please check your DNS reachability."
+        }
+    }
+
+    /// One record per host (two for SSL.com, which validates its RSA and ECDSA orders separately).
+    static func validationRecords(for pack: CertificatePack) -> [ValidationRecord] {
+        let perHost = pack.certificateAuthority == .sslCom ? 2 : 1
+        var records: [ValidationRecord] = []
+        for host in pack.hosts {
+            let base = host.hasPrefix("*.") ? String(host.dropFirst(2)) : host
+            for n in 0..<perHost {
+                let token = Hex.derived(pack.id, String(pack.timeline.attempt), host, String(n))
+                switch pack.validationMethod {
+                case .txt:
+                    records.append(ValidationRecord(txtName: "_acme-challenge.\(base)", txtValue: token, status: "pending"))
+                case .http:
+                    records.append(ValidationRecord(
+                        httpURL: "http://\(base)/.well-known/pki-validation/ca3-\(token).txt",
+                        httpBody: "ca3-\(Hex.derived(token, "body"))", status: "pending"))
+                case .email:
+                    records.append(ValidationRecord(
+                        emails: ["administrator", "webmaster", "hostmaster", "postmaster", "admin"].map { "\($0)@\(base)" },
+                        status: "pending"))
+                }
+            }
+        }
+        return records
+    }
+
+    /// An ECDSA and an RSA certificate, issued when deployment began.
+    func certificates(for pack: CertificatePack) -> [IssuedCertificate] {
+        let stages = Self.stages(for: pack.scenario, attempt: pack.timeline.attempt)
+        let deployIndex = stages.firstIndex(of: .pendingDeployment) ?? 0
+        let issued = mode == .timed ? startOfStage(deployIndex, of: pack) : pack.timeline.startedAt
+        let expires = issued + Double(pack.validityDays) * 86_400
+        return [("ECDSAWithSHA256", 1), ("SHA256WithRSA", 2)].map { signature, priority in
+            IssuedCertificate(
+                id: Hex.derived(pack.id, String(pack.timeline.attempt), signature),
+                hosts: pack.hosts, signature: signature, issuer: pack.certificateAuthority.issuerName,
+                uploadedOn: issued, expiresOn: expires, priority: priority)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// One parsed HTTP/1.x request, body fully read (Content-Length or de-chunked).
+public struct HTTPRequest: Sendable {
+    /// The method token as sent (case-sensitive, RFC 9110 §9.1).
+    public var method: String
+    /// The request-target exactly as sent, e.g. `/zones/abc/ssl/certificate_packs?status=all`.
+    public var target: String
+    /// The path part of the target (before `?`), not percent-decoded.
+    public var path: Substring {
+        guard let q = target.firstIndex(of: "?") else { return target[...] }
+        return target[..<q]
+    }
+    /// The query part of the target (after `?`), if any, not percent-decoded.
+    public var query: Substring? {
+        guard let q = target.firstIndex(of: "?") else { return nil }
+        return target[target.index(after: q)...]
+    }
+    /// HTTP version as (major, minor), e.g. (1, 1).
+    public var version: HTTPVersion
+    /// Header fields in arrival order.
+    public var headers: HTTPHeaders
+    /// The request body (empty when there is none).
+    public var body: [UInt8]
+    /// Peer address as text ("127.0.0.1:50312", "[::1]:50312"), for logs.
+    public var remoteAddress: String
+
+    public init(method: String, target: String, version: HTTPVersion = .http11, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], remoteAddress: String = "") {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.body = body
+        self.remoteAddress = remoteAddress
+    }
+}
+
+public struct HTTPVersion: Sendable, Equatable {
+    public var major: Int
+    public var minor: Int
+    public init(major: Int, minor: Int) { self.major = major; self.minor = minor }
+    public static let http10 = HTTPVersion(major: 1, minor: 0)
+    public static let http11 = HTTPVersion(major: 1, minor: 1)
+}
+
+/// Header fields in order; names compare case-insensitively (RFC 9110 §5.1).
+public struct HTTPHeaders: Sendable, Sequence {
+    public private(set) var fields: [(name: String, value: String)]
+
+    public init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
+
+    public mutating func add(name: String, value: String) { fields.append((name, value)) }
+
+    /// The first value of the named field, if present.
+    public subscript(name: String) -> String? {
+        for field in fields where ASCII.equalsIgnoringCase(field.name, name) {
+            return field.value
+        }
+        return nil
+    }
+
+    /// All values of the named field, in order.
+    public func values(_ name: String) -> [String] {
+        fields.compactMap { ASCII.equalsIgnoringCase($0.name, name) ? $0.value : nil }
+    }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
+}

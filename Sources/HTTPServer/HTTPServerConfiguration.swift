@@ -1,0 +1,43 @@
+/// Everything the server needs to know before it listens.
+public struct HTTPServerConfiguration: Sendable {
+    /// Addresses to bind, e.g. ["127.0.0.1", "::1"] or ["0.0.0.0"]. Each gets its own listening socket.
+    public var hosts: [String]
+    /// Port to bind; 0 picks a free one (the same port on every host).
+    public var port: Int
+    /// Longest request line accepted, in bytes (longer: 414 URI Too Long... answered as 400 per design; see server docs).
+    public var maxRequestLineBytes: Int
+    /// Largest header section (all field lines), in bytes; larger: 431.
+    public var maxHeaderBytes: Int
+    /// Most header fields accepted; more: 431.
+    public var maxHeaderCount: Int
+    /// Largest request body, in bytes; larger: 413, decided before `100 Continue` is sent.
+    public var maxBodyBytes: Int
+    /// Seconds a client has to send a complete header section once it started a request.
+    public var headerTimeout: Double
+    /// Seconds a keep-alive connection may sit idle between requests.
+    public var idleTimeout: Double
+    /// Most connections open at once; further ones are accepted and closed at once.
+    public var maxConnections: Int
+
+    public init(
+        hosts: [String] = ["127.0.0.1", "::1"],
+        port: Int = 8080,
+        maxRequestLineBytes: Int = 8192,
+        maxHeaderBytes: Int = 65536,
+        maxHeaderCount: Int = 100,
+        maxBodyBytes: Int = 1 << 20,
+        headerTimeout: Double = 10,
+        idleTimeout: Double = 60,
+        maxConnections: Int = 10000
+    ) {
+        self.hosts = hosts
+        self.port = port
+        self.maxRequestLineBytes = maxRequestLineBytes
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxHeaderCount = maxHeaderCount
+        self.maxBodyBytes = maxBodyBytes
+        self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
+    }
+}

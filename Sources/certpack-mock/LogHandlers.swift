@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+
+/// `--log-format`: one line per event, for people (`text`) or machines (`json`).
+enum LogFormat: String, CaseIterable {
+    case text, json
+}
+
+/// Writes whole lines to standard error with one write each, so lines from
+/// several threads never interleave.
+struct LineLogHandler: LogHandler {
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level
+    let format: LogFormat
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        let time = Self.timestamp()
+        let text: String
+        switch format {
+        case .text:
+            text = "\(time) \(level.rawValue.uppercased()) \(message)\n"
+        case .json:
+            var fields: [(String, String)] = [("time", time), ("level", level.rawValue), ("message", message.description)]
+            for (k, v) in self.metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
+                fields.append((k, v.description))
+            }
+            text = "{" + fields.map { "\(Self.quote($0.0)):\(Self.value($0.0, $0.1))" }.joined(separator: ",") + "}\n"
+        }
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Numbers stay numbers in JSON logs.
+    private static func value(_ key: String, _ v: String) -> String {
+        if ["status", "code", "duration_ms", "port"].contains(key), Double(v) != nil { return v }
+        return quote(v)
+    }
+
+    private static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    private static func timestamp() -> String {
+        var t = timespec()
+        clock_gettime(CLOCK_REALTIME, &t)
+        var tm = tm()
+        var secs = t.tv_sec
+        gmtime_r(&secs, &tm)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                      tm.tm_hour, tm.tm_min, tm.tm_sec, t.tv_nsec / 1_000_000)
+    }
+}

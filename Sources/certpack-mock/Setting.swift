@@ -1,0 +1,27 @@
+import Foundation
+
+/// Resolves a setting as the README promises: flag, then environment variable, then default.
+struct Setting {
+    static let environment = ProcessInfo.processInfo.environment
+
+    static func resolve<T>(_ flag: T?, env name: String, default value: T, parse: (String) -> T?) throws -> T {
+        if let flag { return flag }
+        guard let raw = environment[name], !raw.isEmpty else { return value }
+        guard let parsed = parse(raw) else {
+            throw SettingError(description: "\(name)=\(raw) is not valid; see `certpack-mock --help` for the accepted values")
+        }
+        return parsed
+    }
+
+    static func resolve(_ flag: String?, env name: String, default value: String) -> String {
+        flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 } ?? value
+    }
+
+    static func optional(_ flag: String?, env name: String) -> String? {
+        flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+struct SettingError: Error, CustomStringConvertible {
+    var description: String
+}

@@ -40,7 +40,7 @@ public final class MockServer: Sendable {
         return URL(string: "http://\(shown):\(port)/client/v4")!
     }
 
-    /// The addresses actually bound.
+    /// The addresses actually bound, as `host:port` (`[::1]:port` for IPv6).
     public var boundAddresses: [String] { server.boundAddresses }
 
     public var service: CertificatePackService { state.service }

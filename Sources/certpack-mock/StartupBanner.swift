@@ -7,7 +7,7 @@ struct StartupBanner {
     let fixtures: Fixtures
 
     func log(to logger: Logger) {
-        let urls = mock.boundAddresses.map { $0.contains(":") ? "http://[\($0)]:\(mock.port)" : "http://\($0):\(mock.port)" }
+        let urls = mock.boundAddresses.map { "http://" + $0 }
         logger.notice("certpack-mock listening on \(urls.joined(separator: " and ")); SDK base URL \(mock.baseURL.absoluteString)",
                       metadata: ["port": .stringConvertible(mock.port)])
         for zone in fixtures.zones {

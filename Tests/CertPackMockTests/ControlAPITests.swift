@@ -134,7 +134,7 @@ import Testing
         let client = try RawHTTPClient(port: mock.port)
         let zone = try #require(client.request("POST", "/__mock/zones", body: #"{"name":"isolated.test","quota":2}"#))
         let zoneID = try #require(zone.result?["id"] as? String)
-        _ = try #require(client.request("POST", "/__mock/credentials", body: #"{"name":"mine","token":"my-own-token","permissions":["#ssl:read","#ssl:edit"],"zones":["\#(zoneID)"]}"#))
+        _ = try #require(client.request("POST", "/__mock/credentials", body: ##"{"name":"mine","token":"my-own-token","permissions":["#ssl:read","#ssl:edit"],"zones":["\##(zoneID)"]}"##))
         let body = #"{"type":"advanced","hosts":["isolated.test"],"validation_method":"txt","validity_days":90,"certificate_authority":"lets_encrypt"}"#
         let ordered = try #require(client.request("POST", "/zones/\(zoneID)/ssl/certificate_packs/order", headers: ["Authorization": "Bearer my-own-token"], body: body))
         #expect(ordered.status == 200)

@@ -21,7 +21,7 @@ import Testing
         #expect(error?.description.contains("zones.json: entry 2: field 'id': must be 32 lowercase hex characters, found 'nothex'") == true)
 
         try #"[{"id":"023e105f4ecef8ad9ca31a8372d0c353","name":"example.com"}]"#.write(to: dir.appendingPathComponent("zones.json"), atomically: true, encoding: .utf8)
-        try #"[{"name":"t","token":"abc","permissions":["#ssl:write"]}]"#.write(to: dir.appendingPathComponent("credentials.json"), atomically: true, encoding: .utf8)
+        try ##"[{"name":"t","token":"abc","permissions":["#ssl:write"]}]"##.write(to: dir.appendingPathComponent("credentials.json"), atomically: true, encoding: .utf8)
         let permission = #expect(throws: FixtureError.self) { try Fixtures.load(directory: dir.path) }
         #expect(permission?.description.contains("credentials.json: entry 1: field 'permissions': '#ssl:write' is not one of #ssl:read, #ssl:edit") == true)
 

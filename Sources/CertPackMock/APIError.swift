@@ -80,6 +80,12 @@ extension APIError {
         ])
     }
 
+    /// Mock-assigned code 1497: Cloudflare publishes nothing for a wrong method on a known path.
+    static func methodNotAllowed(_ allowed: [String]) -> APIError {
+        APIError(status: 405, items: [Item(code: 1497, message: "Method not allowed on this route; use \(allowed.joined(separator: ", ")).")],
+                 headers: [("Allow", allowed.joined(separator: ", "))])
+    }
+
     static let malformedJSON = APIError(status: 400, code: 6007, message: "Malformed JSON in request body")
     static let contentTypeNotJSON = APIError(status: 400, code: 9207, message: "Content-type must be application/json.")
 

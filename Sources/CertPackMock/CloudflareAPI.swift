@@ -21,20 +21,16 @@ struct CloudflareAPI: Sendable {
     }
 
     private func handle(_ request: HTTPRequest, route: Route, caller: inout String) -> Result<HTTPResponse, APIError> {
-        let operation: (zone: Substring, method: String, permission: Permission)
+        let operation: (zone: Substring, permission: Permission)
+        let allowed: [String]
         switch route {
-        case .listPacks(let zone), .quota(let zone): operation = (zone, "GET", .sslRead)
-        case .orderPack(let zone): operation = (zone, "POST", .sslEdit)
-        case .pack(let zone, _):
-            guard ["GET", "PATCH", "DELETE"].contains(request.method) else { return .failure(.noRoute) }
-            operation = (zone, request.method, request.method == "GET" ? .sslRead : .sslEdit)
-        case .control, .unknown:
-            return .failure(.noRoute)
+        case .listPacks(let zone), .quota(let zone): (operation, allowed) = ((zone, .sslRead), ["GET", "HEAD"])
+        case .orderPack(let zone): (operation, allowed) = ((zone, .sslEdit), ["POST"])
+        case .pack(let zone, _): (operation, allowed) = ((zone, request.method == "GET" || request.method == "HEAD" ? .sslRead : .sslEdit), ["GET", "HEAD", "PATCH", "DELETE"])
+        case .control, .unknown: return .failure(.noRoute)
         }
-        // A wrong method on a known path is answered as an unknown route (Cloudflare publishes no 405 for these).
-        guard request.method == operation.method || (request.method == "HEAD" && operation.method == "GET") else {
-            return .failure(.noRoute)
-        }
+        // Cloudflare publishes no answer for a wrong method on these paths; 405 with Allow is HTTP's.
+        guard allowed.contains(request.method) else { return .failure(.methodNotAllowed(allowed)) }
         let credential: Credential
         switch authenticator.authenticate(request.headers) {
         case .success(let c): credential = c; caller = c.name

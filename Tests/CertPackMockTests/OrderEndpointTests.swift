@@ -99,14 +99,16 @@ import Testing
         }
     }
 
-    @Test func unknownPathAndWrongMethodAre7000() throws {
+    @Test func unknownPathIs7000AndWrongMethod405() throws {
         let mock = try startMock()
         defer { mock.stop() }
         let client = try RawHTTPClient(port: mock.port)
         let unknown = try #require(client.request("GET", "/client/v4/zones/\(C.zone)/ssl/nothing", headers: C.edit))
         #expect(unknown.status == 400 && unknown.errorCodes == [7000])
         let wrongMethod = try #require(client.request("GET", C.orderPath, headers: C.edit))
-        #expect(wrongMethod.status == 400 && wrongMethod.errorCodes == [7000])
+        #expect(wrongMethod.status == 405 && wrongMethod.errorCodes == [1497] && wrongMethod.header("Allow") == "POST")
+        let put = try #require(client.request("PUT", "/zones/\(C.zone)/ssl/certificate_packs/\(C.zone)", headers: C.edit, body: "{}"))
+        #expect(put.status == 405 && put.header("Allow") == "GET, HEAD, PATCH, DELETE")
     }
 
     @Test func seededRunsAnswerByteForByte() throws {

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test: the Swift unit and end-to-end tests, then the contract tests that
+# drive the built binary with Cloudflare's official Python SDK, cli4 and schemathesis.
+# Needs only Swift and python3; the Python tools are installed into .venv (pinned).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== swift build"
+swift build
+
+echo "== swift test"
+swift test
+
+echo "== contract tests (Python SDK, cli4, schemathesis)"
+requirements=Tests/contract/requirements.txt
+stamp=.venv/.requirements
+if ! cmp -s "$requirements" "$stamp" 2>/dev/null; then
+  rm -rf .venv
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$stamp"
+fi
+CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/contract

@@ -130,7 +130,7 @@ extension Fixtures {
         let value: JSONValue
         do {
             value = try JSONReader.parse([UInt8](data))
-        } catch let error as JSONParseError {
+        } catch {
             throw FixtureError(description: "\(path): not valid JSON at byte \(error.offset): \(error.reason)")
         }
         guard case .array(let items) = value else {

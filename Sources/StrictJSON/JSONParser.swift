@@ -1,0 +1,375 @@
+/// The byte-level engine behind `JSONReader`: one pass over a contiguous
+/// buffer, no recursion, typed throws (no error boxing).
+struct JSONParser {
+    private let base: UnsafePointer<UInt8>
+    private let end: Int
+    private let maxDepth: Int
+    private var i = 0
+    /// Reused buffer for strings that contain escapes.
+    private var scratch: [UInt8] = []
+
+    init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
+        self.base = base
+        self.end = count
+        self.maxDepth = maxDepth
+    }
+
+    /// An open container: where its children start on the shared stacks.
+    private struct Frame {
+        var isObject: Bool
+        var valueStart: Int
+        var keyStart: Int
+    }
+
+    // MARK: - Document
+
+    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        if end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF {
+            throw JSONParseError(offset: 0, reason: "byte order mark not allowed")
+        }
+        var frames: [Frame] = []
+        var values: [JSONValue] = []  // children of all open containers, innermost last
+        var keys: [String] = []  // keys of all open objects' children
+        if base[0] == UInt8(ascii: "{") || base[0] == UInt8(ascii: "[") {
+            // Room for a typical API body, so the stacks rarely regrow.
+            frames.reserveCapacity(8)
+            values.reserveCapacity(16)
+            keys.reserveCapacity(16)
+        }
+        var afterComma = false
+
+        nextValue: while true {
+            skipWhitespace()
+            guard i < end else { throw eof() }
+            var value: JSONValue
+            switch base[i] {
+            case UInt8(ascii: "\""):
+                i += 1
+                value = .string(try parseString())
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                value = .number(try parseNumber())
+            case UInt8(ascii: "{"):
+                guard frames.count < maxDepth else { throw JSONParseError(offset: i, reason: "nesting too deep") }
+                i += 1
+                skipWhitespace()
+                if i < end, base[i] == UInt8(ascii: "}") {
+                    i += 1
+                    value = .object(JSONObject())
+                } else {
+                    frames.append(Frame(isObject: true, valueStart: values.count, keyStart: keys.count))
+                    keys.append(try parseKey(afterComma: false))
+                    afterComma = false
+                    continue nextValue
+                }
+            case UInt8(ascii: "["):
+                guard frames.count < maxDepth else { throw JSONParseError(offset: i, reason: "nesting too deep") }
+                i += 1
+                skipWhitespace()
+                if i < end, base[i] == UInt8(ascii: "]") {
+                    i += 1
+                    value = .array([])
+                } else {
+                    frames.append(Frame(isObject: false, valueStart: values.count, keyStart: 0))
+                    afterComma = false
+                    continue nextValue
+                }
+            case UInt8(ascii: "t"):
+                try expectLiteral("true")
+                value = .bool(true)
+            case UInt8(ascii: "f"):
+                try expectLiteral("false")
+                value = .bool(false)
+            case UInt8(ascii: "n"):
+                try expectLiteral("null")
+                value = .null
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                throw unexpected(afterComma ? "trailing comma" : "unexpected character")
+            default:
+                throw unexpected("unexpected character")
+            }
+
+            // `value` is complete: hand it to its container, closing containers as they end.
+            while true {
+                guard let top = frames.last else {
+                    skipWhitespace()
+                    if i < end { throw unexpected("trailing characters") }
+                    return value
+                }
+                values.append(value)
+                skipWhitespace()
+                guard i < end else { throw eof() }
+                let c = base[i]
+                if c == UInt8(ascii: ",") {
+                    i += 1
+                    afterComma = true
+                    if top.isObject {
+                        skipWhitespace()
+                        keys.append(try parseKey(afterComma: true))
+                    }
+                    continue nextValue
+                }
+                if top.isObject {
+                    guard c == UInt8(ascii: "}") else { throw unexpected("expected ',' or '}'") }
+                    var members: [(key: String, value: JSONValue)] = []
+                    members.reserveCapacity(values.count - top.valueStart)
+                    for (k, v) in zip(keys[top.keyStart...], values[top.valueStart...]) {
+                        members.append((key: k, value: v))
+                    }
+                    keys.removeSubrange(top.keyStart...)
+                    values.removeSubrange(top.valueStart...)
+                    value = .object(JSONObject(members))
+                } else {
+                    guard c == UInt8(ascii: "]") else { throw unexpected("expected ',' or ']'") }
+                    value = .array(Array(values[top.valueStart...]))
+                    values.removeSubrange(top.valueStart...)
+                }
+                i += 1
+                frames.removeLast()
+            }
+        }
+    }
+
+    // MARK: - Tokens
+
+    @inline(__always)
+    private mutating func skipWhitespace() {
+        while i < end {
+            switch base[i] {
+            case 0x20, 0x0A, 0x0D, 0x09: i += 1
+            default: return
+            }
+        }
+    }
+
+    private func eof() -> JSONParseError { JSONParseError(offset: end, reason: "unexpected end of input") }
+
+    /// An error at `i`, reported as "invalid UTF-8" when the byte there starts
+    /// an invalid sequence (so a stray 0xFF is never called a mere "unexpected character").
+    private func unexpected(_ reason: String) -> JSONParseError {
+        if base[i] >= 0x80, utf8SequenceLength(at: i) == nil {
+            return JSONParseError(offset: i, reason: "invalid UTF-8")
+        }
+        return JSONParseError(offset: i, reason: reason)
+    }
+
+    /// Reads `"key"` and the `:` after it; `i` is at the opening quote (whitespace skipped).
+    private mutating func parseKey(afterComma: Bool) throws(JSONParseError) -> String {
+        guard i < end else { throw eof() }
+        guard base[i] == UInt8(ascii: "\"") else {
+            throw unexpected(afterComma && base[i] == UInt8(ascii: "}") ? "trailing comma" : "expected string key")
+        }
+        i += 1
+        let key = try parseString()
+        skipWhitespace()
+        guard i < end else { throw eof() }
+        guard base[i] == UInt8(ascii: ":") else { throw unexpected("expected ':'") }
+        i += 1
+        return key
+    }
+
+    private mutating func expectLiteral(_ word: StaticString) throws(JSONParseError) {
+        let p = word.utf8Start
+        for k in 0..<word.utf8CodeUnitCount {
+            guard i < end else { throw eof() }
+            guard base[i] == p[k] else { throw unexpected("invalid literal") }
+            i += 1
+        }
+    }
+
+    private mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
+        let start = i
+        if base[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < end, isDigit(base[i]) else { throw invalidNumber() }
+        if base[i] == UInt8(ascii: "0") {
+            i += 1
+            if i < end, isDigit(base[i]) { throw JSONParseError(offset: i - 1, reason: "leading zero") }
+        } else {
+            repeat { i += 1 } while i < end && isDigit(base[i])
+        }
+        if i < end, base[i] == UInt8(ascii: ".") {
+            i += 1
+            guard i < end, isDigit(base[i]) else { throw invalidNumber() }
+            repeat { i += 1 } while i < end && isDigit(base[i])
+        }
+        if i < end, base[i] | 0x20 == UInt8(ascii: "e") {
+            i += 1
+            if i < end, base[i] == UInt8(ascii: "+") || base[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < end, isDigit(base[i]) else { throw invalidNumber() }
+            repeat { i += 1 } while i < end && isDigit(base[i])
+        }
+        return JSONNumber(literal: String(decoding: UnsafeBufferPointer(start: base + start, count: i - start), as: UTF8.self))
+    }
+
+    @inline(__always) private func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+
+    private func invalidNumber() -> JSONParseError {
+        i < end ? unexpected("invalid number") : JSONParseError(offset: end, reason: "invalid number")
+    }
+
+    // MARK: - Strings
+
+    /// Reads a string body; `i` is just past the opening quote and ends just past the closing one.
+    private mutating func parseString() throws(JSONParseError) -> String {
+        let start = i
+        // Fast path: no escapes, the bytes are the string.
+        while i < end {
+            while i + 8 <= end, isPlainASCII8(at: i) { i += 8 }
+            guard i < end else { break }
+            let b = base[i]
+            if b == UInt8(ascii: "\"") {
+                let s = String(decoding: UnsafeBufferPointer(start: base + start, count: i - start), as: UTF8.self)
+                i += 1
+                return s
+            }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw JSONParseError(offset: i, reason: "control character in string") }
+            if b < 0x80 {
+                i += 1
+            } else {
+                guard let n = utf8SequenceLength(at: i) else { throw JSONParseError(offset: i, reason: "invalid UTF-8") }
+                i += n
+            }
+        }
+        guard i < end else { throw eof() }
+        return try parseEscapedString(from: start)
+    }
+
+    /// Whether the 8 bytes at `k` are all printable ASCII other than quote and backslash
+    /// (SWAR: a high bit survives in the mask for any byte that is not).
+    @inline(__always)
+    private func isPlainASCII8(at k: Int) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let w = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+        let control = (w &- ones &* 0x20) & ~w
+        let q = w ^ (ones &* 0x22), quote = (q &- ones) & ~q
+        let b = w ^ (ones &* 0x5C), backslash = (b &- ones) & ~b
+        return (control | quote | backslash | w) & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// Slow path: `i` is at the first backslash of a string whose body began at `start`.
+    private mutating func parseEscapedString(from start: Int) throws(JSONParseError) -> String {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeBufferPointer(start: base + start, count: i - start))
+        while true {
+            // Copy a run of plain bytes in one go.
+            let runStart = i
+            while i < end {
+                while i + 8 <= end, isPlainASCII8(at: i) { i += 8 }
+                guard i < end else { break }
+                let b = base[i]
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+                if b < 0x80 {
+                    i += 1
+                } else {
+                    guard let n = utf8SequenceLength(at: i) else { throw JSONParseError(offset: i, reason: "invalid UTF-8") }
+                    i += n
+                }
+            }
+            if i > runStart { scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
+            guard i < end else { throw eof() }
+            let b = base[i]
+            if b == UInt8(ascii: "\"") {
+                i += 1
+                return String(decoding: scratch, as: UTF8.self)
+            }
+            if b < 0x20 { throw JSONParseError(offset: i, reason: "control character in string") }
+            // A backslash.
+            let escapeStart = i
+            i += 1
+            guard i < end else { throw eof() }
+            switch base[i] {
+            case UInt8(ascii: "\""): scratch.append(0x22)
+            case UInt8(ascii: "\\"): scratch.append(0x5C)
+            case UInt8(ascii: "/"): scratch.append(0x2F)
+            case UInt8(ascii: "b"): scratch.append(0x08)
+            case UInt8(ascii: "f"): scratch.append(0x0C)
+            case UInt8(ascii: "n"): scratch.append(0x0A)
+            case UInt8(ascii: "r"): scratch.append(0x0D)
+            case UInt8(ascii: "t"): scratch.append(0x09)
+            case UInt8(ascii: "u"):
+                i += 1
+                var scalar = try parseHex4()
+                switch scalar {
+                case 0xD800...0xDBFF:
+                    // Must be followed at once by `\u` and a low surrogate.
+                    for expected in [UInt8(ascii: "\\"), UInt8(ascii: "u")] {
+                        guard i < end else { throw eof() }
+                        guard base[i] == expected else { throw JSONParseError(offset: escapeStart, reason: "lone surrogate") }
+                        i += 1
+                    }
+                    let low = try parseHex4()
+                    guard (0xDC00...0xDFFF).contains(low) else {
+                        throw JSONParseError(offset: escapeStart, reason: "lone surrogate")
+                    }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                case 0xDC00...0xDFFF:
+                    throw JSONParseError(offset: escapeStart, reason: "lone surrogate")
+                default:
+                    break
+                }
+                appendUTF8(scalar)
+                continue  // parseHex4 already moved past the digits
+            default:
+                throw JSONParseError(offset: escapeStart, reason: "invalid escape")
+            }
+            i += 1
+        }
+    }
+
+    /// Reads four hex digits at `i`.
+    private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            guard i < end else { throw eof() }
+            let b = base[i]
+            let d: UInt8
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = b - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = b - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = b - UInt8(ascii: "A") + 10
+            default: throw JSONParseError(offset: i, reason: "invalid unicode escape")
+            }
+            v = v << 4 | UInt32(d)
+            i += 1
+        }
+        return v
+    }
+
+    private mutating func appendUTF8(_ s: UInt32) {
+        switch s {
+        case ..<0x80:
+            scratch.append(UInt8(s))
+        case ..<0x800:
+            scratch.append(UInt8(0xC0 | s >> 6))
+            scratch.append(UInt8(0x80 | s & 0x3F))
+        case ..<0x10000:
+            scratch.append(UInt8(0xE0 | s >> 12))
+            scratch.append(UInt8(0x80 | s >> 6 & 0x3F))
+            scratch.append(UInt8(0x80 | s & 0x3F))
+        default:
+            scratch.append(UInt8(0xF0 | s >> 18))
+            scratch.append(UInt8(0x80 | s >> 12 & 0x3F))
+            scratch.append(UInt8(0x80 | s >> 6 & 0x3F))
+            scratch.append(UInt8(0x80 | s & 0x3F))
+        }
+    }
+
+    /// Length of the well-formed UTF-8 sequence whose lead byte (≥ 0x80) is at
+    /// `k`, or nil (Unicode Table 3-7: no overlongs, no surrogates, nothing above U+10FFFF).
+    private func utf8SequenceLength(at k: Int) -> Int? {
+        let b0 = base[k]
+        @inline(__always) func cont(_ j: Int, _ lo: UInt8 = 0x80, _ hi: UInt8 = 0xBF) -> Bool {
+            k + j < end && base[k + j] >= lo && base[k + j] <= hi
+        }
+        switch b0 {
+        case 0xC2...0xDF: return cont(1) ? 2 : nil
+        case 0xE0: return cont(1, 0xA0) && cont(2) ? 3 : nil
+        case 0xE1...0xEC, 0xEE...0xEF: return cont(1) && cont(2) ? 3 : nil
+        case 0xED: return cont(1, 0x80, 0x9F) && cont(2) ? 3 : nil
+        case 0xF0: return cont(1, 0x90) && cont(2) && cont(3) ? 4 : nil
+        case 0xF1...0xF3: return cont(1) && cont(2) && cont(3) ? 4 : nil
+        case 0xF4: return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : nil
+        default: return nil
+        }
+    }
+}

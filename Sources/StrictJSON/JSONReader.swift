@@ -1,0 +1,52 @@
+/// A strict RFC 8259 JSON reader.
+///
+/// Accepts exactly one value with optional surrounding whitespace (space, tab,
+/// CR, LF) and rejects everything else: trailing characters, comments,
+/// trailing commas, leading zeros, NaN/Infinity, unescaped control characters,
+/// bad escapes, lone surrogates (escaped or UTF-8 encoded), overlong or
+/// otherwise invalid UTF-8, and a byte order mark.
+///
+/// Never recurses: containers are tracked on an explicit stack, so any input
+/// fails cleanly with "nesting too deep" once more than `maxDepth` arrays and
+/// objects are open. Keep `maxDepth` modest: the resulting `JSONValue` is
+/// destroyed and compared recursively.
+public enum JSONReader {
+    /// Parses one JSON document.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 512) throws(JSONParseError) -> JSONValue {
+        try _parse(bytes, maxDepth).get()
+    }
+
+    /// Parses one JSON document.
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = 512) throws(JSONParseError) -> JSONValue {
+        try bytes.withUnsafeBytes { _parse($0, maxDepth) }.get()
+    }
+
+    /// Parses one JSON document held in a string's UTF-8.
+    public static func parse(_ text: String, maxDepth: Int = 512) throws(JSONParseError) -> JSONValue {
+        var text = text
+        return try text.withUTF8 { _parse(UnsafeRawBufferPointer($0), maxDepth) }.get()
+    }
+
+    /// Parses one JSON document from any byte collection (`ArraySlice`, `Data`, …);
+    /// contiguous storage is read in place, anything else is copied first.
+    @inlinable
+    public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = 512) throws(JSONParseError) -> JSONValue {
+        if let result = bytes.withContiguousStorageIfAvailable({ _parse(UnsafeRawBufferPointer($0), maxDepth) }) {
+            return try result.get()
+        }
+        return try parse(Array(bytes), maxDepth: maxDepth)
+    }
+
+    @usableFromInline
+    static func _parse(_ bytes: UnsafeRawBufferPointer, _ maxDepth: Int) -> Result<JSONValue, JSONParseError> {
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            return .failure(JSONParseError(offset: 0, reason: "unexpected end of input"))
+        }
+        var parser = JSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count, maxDepth: maxDepth)
+        do {
+            return .success(try parser.parseDocument())
+        } catch {
+            return .failure(error)
+        }
+    }
+}

@@ -1,0 +1,365 @@
+/// A fast streaming JSON writer into a byte array.
+///
+/// Commas are inserted automatically; the only state is a "needs comma" flag,
+/// so the caller is responsible for balancing starts and ends and for calling
+/// `key(_:)` before each value inside an object.
+///
+///     var w = JSONWriter(reserving: 256)
+///     w.objectStart()
+///     w.key("id"); w.string("abc")
+///     w.key("hosts"); w.arrayStart(); w.string("example.com"); w.arrayEnd()
+///     w.objectEnd()
+///     // w.bytes == Array(#"{"id":"abc","hosts":["example.com"]}"#.utf8)
+///
+/// Strings are escaped per RFC 8259 (`"`, `\` and U+0000–U+001F; `/` and
+/// non-ASCII are written as is).
+public struct JSONWriter: Sendable {
+    @usableFromInline var buffer: [UInt8]
+    @usableFromInline var needsComma = false
+
+    /// A writer whose buffer has room for `capacity` bytes before growing.
+    @inlinable
+    public init(reserving capacity: Int = 256) {
+        buffer = []
+        buffer.reserveCapacity(capacity)
+    }
+
+    /// The bytes written so far.
+    @inlinable public var bytes: [UInt8] { buffer }
+
+    /// Empties the writer, keeping its capacity, for reuse.
+    @inlinable
+    public mutating func reset() {
+        buffer.removeAll(keepingCapacity: true)
+        needsComma = false
+    }
+
+    // MARK: - Structure
+
+    @inlinable
+    mutating func separate() {
+        if needsComma { buffer.append(UInt8(ascii: ",")) }
+    }
+
+    @inlinable
+    public mutating func objectStart() {
+        separate()
+        buffer.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    @inlinable
+    public mutating func objectEnd() {
+        buffer.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    @inlinable
+    public mutating func arrayStart() {
+        separate()
+        buffer.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    @inlinable
+    public mutating func arrayEnd() {
+        buffer.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// Writes `"k":`; the next call writes the member's value.
+    /// (Disfavoured so that string literals take the `StaticString` overload.)
+    @inlinable @_disfavoredOverload
+    public mutating func key(_ k: String) {
+        separate()
+        appendEscaped(k)
+        buffer.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// Writes `"k":` from a compile-time constant (escaped if it must be);
+    /// string literals land here.
+    @inlinable
+    public mutating func key(_ k: StaticString) {
+        separate()
+        appendEscaped(k)
+        buffer.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    // MARK: - Values
+
+    /// Writes a string value, escaped. (Disfavoured so that string literals
+    /// take the `StaticString` overload.)
+    @inlinable @_disfavoredOverload
+    public mutating func string(_ s: String) {
+        separate()
+        appendEscaped(s)
+        needsComma = true
+    }
+
+    @inlinable @_disfavoredOverload
+    public mutating func string(_ s: Substring) {
+        separate()
+        var s = s
+        s.withUTF8 { appendEscaped(utf8: $0) }
+        needsComma = true
+    }
+
+    @inlinable
+    public mutating func string(_ s: StaticString) {
+        separate()
+        appendEscaped(s)
+        needsComma = true
+    }
+
+    @inlinable
+    public mutating func int(_ v: Int) {
+        separate()
+        appendDecimal(v)
+        needsComma = true
+    }
+
+    /// Writes the shortest text that reads back as `v`; NaN and infinities
+    /// (which JSON cannot express) are written as `null`.
+    @inlinable
+    public mutating func double(_ v: Double) {
+        separate()
+        if !v.isFinite {
+            appendStatic("null")
+        } else if v.magnitude < 1e15, Double(Int(v)) == v {
+            // Integral and small: write "90.0" without going through String.
+            if v.sign == .minus { buffer.append(UInt8(ascii: "-")) }
+            appendDecimal(Int(v.magnitude))
+            buffer.append(UInt8(ascii: "."))
+            buffer.append(UInt8(ascii: "0"))
+        } else {
+            buffer.append(contentsOf: v.description.utf8)
+        }
+        needsComma = true
+    }
+
+    @inlinable
+    public mutating func bool(_ v: Bool) {
+        separate()
+        if v { appendStatic("true") } else { appendStatic("false") }
+        needsComma = true
+    }
+
+    @inlinable
+    public mutating func null() {
+        separate()
+        appendStatic("null")
+        needsComma = true
+    }
+
+    /// Writes the number's literal; a literal that is not valid JSON (only
+    /// possible through `JSONNumber(literal:)`) is written as `null`.
+    @inlinable
+    public mutating func number(_ n: JSONNumber) {
+        separate()
+        appendNumber(n)
+        needsComma = true
+    }
+
+    /// Writes a pre-serialised JSON fragment verbatim, as one value.
+    @inlinable
+    public mutating func raw(_ fragment: [UInt8]) {
+        separate()
+        buffer.append(contentsOf: fragment)
+        needsComma = true
+    }
+
+    /// Writes a pre-serialised JSON fragment verbatim, as one value.
+    @inlinable
+    public mutating func raw(_ fragment: UnsafeRawBufferPointer) {
+        separate()
+        buffer.append(contentsOf: fragment)
+        needsComma = true
+    }
+
+    /// Writes a pre-serialised JSON fragment verbatim, as one value.
+    @inlinable
+    public mutating func raw(_ fragment: some Sequence<UInt8>) {
+        separate()
+        buffer.append(contentsOf: fragment)
+        needsComma = true
+    }
+
+    /// Writes a pre-serialised JSON fragment verbatim, as one value.
+    @inlinable
+    public mutating func raw(_ fragment: StaticString) {
+        separate()
+        appendStatic(fragment)
+        needsComma = true
+    }
+
+    /// Writes a whole value (numbers as their literals, object members in order,
+    /// duplicates included). Iterative: any depth is safe.
+    public mutating func value(_ v: JSONValue) {
+        var stack: [Container] = []
+        var current = v
+        while true {
+            switch current {
+            case .null: null()
+            case .bool(let b): bool(b)
+            case .number(let n): number(n)
+            case .string(let s): string(s)
+            case .array(let a):
+                arrayStart()
+                if a.isEmpty { arrayEnd() } else { stack.append(.array(a, 0)) }
+            case .object(let o):
+                objectStart()
+                if o.members.isEmpty { objectEnd() } else { stack.append(.object(o.members, 0)) }
+            }
+            // Find the next value to write, closing finished containers.
+            descend: while let top = stack.popLast() {
+                switch top {
+                case .array(let a, let index):
+                    if index < a.count {
+                        current = a[index]
+                        stack.append(.array(a, index + 1))
+                        break descend
+                    }
+                    arrayEnd()
+                case .object(let m, let index):
+                    if index < m.count {
+                        key(m[index].key)
+                        current = m[index].value
+                        stack.append(.object(m, index + 1))
+                        break descend
+                    }
+                    objectEnd()
+                }
+            }
+            if stack.isEmpty { return }
+        }
+    }
+
+    private enum Container {
+        case array([JSONValue], Int)
+        case object([(key: String, value: JSONValue)], Int)
+    }
+
+    // MARK: - Bytes
+
+    @inlinable
+    mutating func appendStatic(_ s: StaticString) {
+        if s.hasPointerRepresentation {
+            buffer.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        } else {
+            s.withUTF8Buffer { buffer.append(contentsOf: $0) }
+        }
+    }
+
+    @inlinable
+    mutating func appendDecimal(_ v: Int) {
+        var m = v.magnitude
+        if v < 0 { buffer.append(UInt8(ascii: "-")) }
+        if m < 10 {
+            buffer.append(UInt8(truncatingIfNeeded: m) &+ 0x30)
+            return
+        }
+        let start = buffer.count
+        while m > 0 {
+            let (q, r) = m.quotientAndRemainder(dividingBy: 10)
+            buffer.append(UInt8(truncatingIfNeeded: r) &+ 0x30)
+            m = q
+        }
+        var lo = start, hi = buffer.count - 1
+        while lo < hi {
+            buffer.swapAt(lo, hi)
+            lo += 1
+            hi -= 1
+        }
+    }
+
+    @inlinable
+    mutating func appendEscaped(_ s: String) {
+        var s = s
+        s.withUTF8 { appendEscaped(utf8: $0) }
+    }
+
+    @inlinable
+    mutating func appendEscaped(_ s: StaticString) {
+        if s.hasPointerRepresentation {
+            appendEscaped(utf8: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        } else {
+            s.withUTF8Buffer { appendEscaped(utf8: $0) }
+        }
+    }
+
+    /// Writes `"…"`, copying runs that need no escape in one go.
+    @usableFromInline
+    mutating func appendEscaped(utf8 s: UnsafeBufferPointer<UInt8>) {
+        buffer.append(UInt8(ascii: "\""))
+        var runStart = 0
+        var k = JSONWriter.firstByteNeedingEscape(s, from: 0)
+        while k < s.count {
+            if k > runStart { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<k])) }
+            appendEscape(s[k])
+            runStart = k + 1
+            k = JSONWriter.firstByteNeedingEscape(s, from: runStart)
+        }
+        if s.count > runStart { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<s.count])) }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    /// Index of the first quote, backslash or control byte at or after `from`, or `s.count`.
+    /// Checks eight bytes at a time (SWAR) before narrowing down.
+    @usableFromInline
+    static func firstByteNeedingEscape(_ s: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var k = from
+        if let base = s.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while k + 8 <= s.count {
+                let w = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+                let control = (w &- ones &* 0x20) & ~w  // some byte < 0x20
+                let q = w ^ (ones &* 0x22), quote = (q &- ones) & ~q  // some byte == '"'
+                let b = w ^ (ones &* 0x5C), backslash = (b &- ones) & ~b  // some byte == '\\'
+                if (control | quote | backslash) & highs != 0 { break }
+                k += 8
+            }
+        }
+        while k < s.count {
+            let b = s[k]
+            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return k }
+            k += 1
+        }
+        return k
+    }
+
+    @usableFromInline
+    mutating func appendEscape(_ b: UInt8) {
+        buffer.append(UInt8(ascii: "\\"))
+        switch b {
+        case UInt8(ascii: "\""): buffer.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\"))
+        case 0x08: buffer.append(UInt8(ascii: "b"))
+        case 0x0C: buffer.append(UInt8(ascii: "f"))
+        case 0x0A: buffer.append(UInt8(ascii: "n"))
+        case 0x0D: buffer.append(UInt8(ascii: "r"))
+        case 0x09: buffer.append(UInt8(ascii: "t"))
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            buffer.append(UInt8(ascii: "u"))
+            buffer.append(UInt8(ascii: "0"))
+            buffer.append(UInt8(ascii: "0"))
+            buffer.append(hex.utf8Start[Int(b >> 4)])
+            buffer.append(hex.utf8Start[Int(b & 0xF)])
+        }
+    }
+
+    @usableFromInline
+    mutating func appendNumber(_ n: JSONNumber) {
+        var literal = n.literal
+        literal.withUTF8 { utf8 in
+            if JSONNumber.validLength(UnsafeRawBufferPointer(utf8), from: 0) == utf8.count {
+                buffer.append(contentsOf: utf8)
+            } else {
+                appendStatic("null")
+            }
+        }
+    }
+}

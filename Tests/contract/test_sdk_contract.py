@@ -215,3 +215,14 @@ def test_uuid_pack_ids(tmp_path):
         assert c.ssl.certificate_packs.get(pack.id.replace("-", ""), zone_id=ZONE).id == pack.id
     finally:
         assert server.stop() == 0
+
+
+@pytest.mark.parametrize("status,error_class", [(409, cloudflare.ConflictError), (422, cloudflare.UnprocessableEntityError),
+                                                (418, cloudflare.APIStatusError), (500, cloudflare.InternalServerError)])
+def test_every_sdk_error_class_is_reachable_through_fault_rules(mock_server, status, error_class):
+    mock_server.control("POST", "faults", {"path": "*/certificate_packs/*", "status": status, "code": 1000 + status,
+                                           "message": "injected", "times": 1})
+    with pytest.raises(error_class) as err:
+        sdk(mock_server).ssl.certificate_packs.get(ZONE, zone_id=ZONE)
+    assert err.value.status_code == status
+    assert err.value.body["errors"] == [{"code": 1000 + status, "message": "injected"}]

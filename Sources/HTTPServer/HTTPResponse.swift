@@ -1,5 +1,6 @@
-/// A response to write. The server adds `Content-Length`, `Date`-free framing and
-/// `Connection: close` where it decides to close; handlers set the rest.
+/// A response to write. The server sets `Content-Length` (replacing any the handler
+/// gave; none for 1xx/204/304), adds `Date` unless the handler set one, and decides
+/// `Connection` (a handler's `Connection: close` is honoured); handlers set the rest.
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]

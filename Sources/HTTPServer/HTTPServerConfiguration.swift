@@ -4,7 +4,7 @@ public struct HTTPServerConfiguration: Sendable {
     public var hosts: [String]
     /// Port to bind; 0 picks a free one (the same port on every host).
     public var port: Int
-    /// Longest request line accepted, in bytes (longer: 414 URI Too Long... answered as 400 per design; see server docs).
+    /// Longest request line accepted, in bytes, without its line ending; longer: 414 URI Too Long.
     public var maxRequestLineBytes: Int
     /// Largest header section (all field lines), in bytes; larger: 431.
     public var maxHeaderBytes: Int
@@ -12,9 +12,12 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxHeaderCount: Int
     /// Largest request body, in bytes; larger: 413, decided before `100 Continue` is sent.
     public var maxBodyBytes: Int
-    /// Seconds a client has to send a complete header section once it started a request.
+    /// Seconds a client has to send a complete header section once it started a request
+    /// (also the time a new connection gets to send its first byte). Zero disables it.
     public var headerTimeout: Double
-    /// Seconds a keep-alive connection may sit idle between requests.
+    /// Seconds a keep-alive connection may sit idle between requests (also: a body or a
+    /// response that makes no progress for this long). Zero disables it. A request
+    /// being handled is never timed out.
     public var idleTimeout: Double
     /// Most connections open at once; further ones are accepted and closed at once.
     public var maxConnections: Int

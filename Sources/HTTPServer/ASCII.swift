@@ -1,0 +1,72 @@
+/// Byte classes and case-insensitive comparisons for HTTP's ASCII grammar.
+enum ASCII {
+    static let cr: UInt8 = 0x0D
+    static let lf: UInt8 = 0x0A
+    static let space: UInt8 = 0x20
+    static let tab: UInt8 = 0x09
+    static let colon: UInt8 = 0x3A
+    static let comma: UInt8 = 0x2C
+    static let semicolon: UInt8 = 0x3B
+
+    /// tchar (RFC 9110 §5.6.2): "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
+    /// "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA, as two 64-bit masks.
+    @inline(__always)
+    static func isTokenChar(_ byte: UInt8) -> Bool {
+        if byte < 64 { return (0x03FF_6CFA_0000_0000 as UInt64) >> UInt64(byte) & 1 == 1 }
+        if byte < 128 { return (0x57FF_FFFF_C7FF_FFFE as UInt64) >> UInt64(byte - 64) & 1 == 1 }
+        return false
+    }
+
+    /// CTLs that may not appear in a field value (RFC 9110 §5.5): everything below
+    /// 0x20 except HTAB, and DEL.
+    @inline(__always)
+    static func isForbiddenInFieldValue(_ byte: UInt8) -> Bool {
+        (byte < 0x20 && byte != tab) || byte == 0x7F
+    }
+
+    @inline(__always)
+    static func isOWS(_ byte: UInt8) -> Bool { byte == space || byte == tab }
+
+    @inline(__always)
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+    }
+
+    /// `bytes` equals `lower` (given in lowercase) ignoring ASCII case.
+    @inline(__always)
+    static func equalsIgnoringCase<C: Collection>(_ bytes: C, _ lower: StaticString) -> Bool where C.Element == UInt8 {
+        lower.withUTF8Buffer { expected in
+            guard bytes.count == expected.count else { return false }
+            var index = expected.startIndex
+            for byte in bytes {
+                if lowercased(byte) != expected[index] { return false }
+                index += 1
+            }
+            return true
+        }
+    }
+
+    /// Two strings equal ignoring ASCII case, without allocating.
+    static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
+        let x = a.utf8, y = b.utf8
+        guard x.count == y.count else { return false }
+        return zip(x, y).allSatisfy { lowercased($0) == lowercased($1) }
+    }
+
+    /// Calls `body` with each comma-separated element of a list field value
+    /// (RFC 9110 §5.6.1), OWS trimmed; empty elements are passed too.
+    static func forEachListElement(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var start = 0
+        var index = 0
+        while index <= bytes.count {
+            if index == bytes.count || bytes[index] == comma {
+                var lo = start, hi = index
+                while lo < hi, isOWS(bytes[lo]) { lo += 1 }
+                while hi > lo, isOWS(bytes[hi - 1]) { hi -= 1 }
+                body(UnsafeBufferPointer(rebasing: bytes[lo..<hi]))
+                start = index + 1
+            }
+            index += 1
+        }
+    }
+}

@@ -1,0 +1,111 @@
+extension HTTPResponse {
+    /// 1xx, 204 and 304 responses carry no content and no Content-Length
+    /// (RFC 9110 §8.6, RFC 9112 §6.3).
+    var forbidsContent: Bool { status < 200 || status == 204 || status == 304 }
+
+    /// Appends the status line and header section (ending in the empty line) to `out`.
+    ///
+    /// The handler's fields go first, minus the ones the server owns: Content-Length
+    /// and Transfer-Encoding (framing is always Content-Length), Connection (decided
+    /// here; a handler's `close` is honoured) and fields with CR, LF or NUL (no
+    /// response splitting). `Date` is added unless the handler set one.
+    ///
+    /// - Parameters:
+    ///   - keepAlive: whether the server wants to keep the connection open.
+    ///   - announceKeepAlive: send `Connection: keep-alive` (HTTP/1.0 clients that asked for it).
+    /// - Returns: whether the connection stays open after this response.
+    func serializeHead(into out: inout [UInt8], date: [UInt8], keepAlive: Bool, announceKeepAlive: Bool) -> Bool {
+        // RFC 9110 §2.5: answer with the highest version we conform to (HTTP/1.1), also to
+        // HTTP/1.0 requests.
+        appendStatic(&out, "HTTP/1.1 ")
+        appendDecimal(&out, status)
+        out.append(ASCII.space)
+        HTTPStatus.reasonPhrase(status).withUTF8Buffer { out.append(contentsOf: $0) }
+        appendStatic(&out, "\r\n")
+
+        var handlerWantsClose = false
+        var handlerSetDate = false
+        for (name, value) in headers {
+            let nameBytes = name.utf8
+            switch nameBytes.count {
+            case 14 where ASCII.equalsIgnoringCase(nameBytes, "content-length"):
+                continue
+            case 17 where ASCII.equalsIgnoringCase(nameBytes, "transfer-encoding"):
+                continue
+            case 10 where ASCII.equalsIgnoringCase(nameBytes, "connection"):
+                if HTTPResponse.listContains(value, "close") { handlerWantsClose = true }
+                continue
+            case 4 where ASCII.equalsIgnoringCase(nameBytes, "date"):
+                handlerSetDate = true
+            default:
+                break
+            }
+            guard HTTPResponse.isSafeFieldText(name), HTTPResponse.isSafeFieldText(value) else { continue }
+            out.append(contentsOf: nameBytes)
+            appendStatic(&out, ": ")
+            out.append(contentsOf: value.utf8)
+            appendStatic(&out, "\r\n")
+        }
+        if !forbidsContent {
+            appendStatic(&out, "Content-Length: ")
+            appendDecimal(&out, body.count)
+            appendStatic(&out, "\r\n")
+        }
+        if !handlerSetDate {
+            appendStatic(&out, "Date: ")
+            out.append(contentsOf: date)
+            appendStatic(&out, "\r\n")
+        }
+        let staysOpen = keepAlive && !handlerWantsClose
+        if !staysOpen {
+            appendStatic(&out, "Connection: close\r\n")
+        } else if announceKeepAlive {
+            appendStatic(&out, "Connection: keep-alive\r\n")
+        }
+        appendStatic(&out, "\r\n")
+        return staysOpen
+    }
+
+    private static func isSafeFieldText(_ text: String) -> Bool {
+        for byte in text.utf8 where byte == ASCII.cr || byte == ASCII.lf || byte == 0 { return false }
+        return true
+    }
+
+    private static func listContains(_ value: String, _ token: StaticString) -> Bool {
+        var value = value
+        return value.withUTF8 { bytes in
+            var found = false
+            ASCII.forEachListElement(bytes) { element in
+                if ASCII.equalsIgnoringCase(element, token) { found = true }
+            }
+            return found
+        }
+    }
+}
+
+@inline(__always)
+func appendStatic(_ out: inout [UInt8], _ text: StaticString) {
+    text.withUTF8Buffer { out.append(contentsOf: $0) }
+}
+
+/// Appends a non-negative decimal without going through String.
+@inline(__always)
+func appendDecimal(_ out: inout [UInt8], _ value: Int) {
+    guard value > 0 else {
+        out.append(UInt8(ascii: "0"))
+        return
+    }
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var remaining = value
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { raw in
+        while remaining > 0 {
+            raw[19 - count] = UInt8(48 + remaining % 10)
+            remaining /= 10
+            count += 1
+        }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(20 - count)...]))
+    }
+}

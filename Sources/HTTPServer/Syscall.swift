@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The outcome of a syscall on a non-blocking descriptor.
+enum IOResult<Value> {
+    /// The call did its work and returned this value.
+    case processed(Value)
+    /// EAGAIN / EWOULDBLOCK: wait for readiness and try again.
+    case wouldBlock
+}
+
+/// The one way this module calls into the kernel: retries `EINTR`, reports
+/// `EAGAIN`/`EWOULDBLOCK` as `.wouldBlock`, and throws `SocketError` (errno plus
+/// the call's name) for anything else. Same contract as swift-nio's `syscall(blocking:)`.
+@inline(__always)
+func syscall<T: FixedWidthInteger>(_ call: StaticString, _ body: () -> T) throws -> IOResult<T> {
+    while true {
+        let result = body()
+        if result >= 0 { return .processed(result) }
+        let code = errno
+        switch code {
+        case EINTR:
+            continue
+        case EAGAIN, EWOULDBLOCK:
+            return .wouldBlock
+        default:
+            throw SocketError(call: "\(call)", errno: code)
+        }
+    }
+}
+
+/// For calls that cannot block (socket options, bind, listen): EINTR is retried,
+/// every other failure throws.
+@inline(__always)
+@discardableResult
+func syscallChecked<T: FixedWidthInteger>(_ call: StaticString, detail: String = "", _ body: () -> T) throws -> T {
+    while true {
+        let result = body()
+        if result >= 0 { return result }
+        let code = errno
+        if code == EINTR { continue }
+        throw SocketError(call: "\(call)", errno: code, detail: detail)
+    }
+}

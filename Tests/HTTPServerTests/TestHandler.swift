@@ -1,0 +1,86 @@
+import Foundation
+import Dispatch
+import HTTPServer
+
+/// Routes for the socket tests:
+/// - `/echo`: 200, the request body back, plus X-Method / X-Target / X-Version headers.
+/// - `/delay?ms=N`: the same, answered N ms later from another thread.
+/// - `/reset`: `.resetConnection`.
+/// - `/big?bytes=N`: N bytes of a repeating pattern.
+/// - `/close`: a handler-set `Connection: close`.
+/// - `/twice`: replies three times; only the first counts.
+/// - `/no-content`: 204.
+/// - `/length-lie`: a handler-set Content-Length the server must replace.
+struct TestHandler: HTTPHandler {
+    /// Called for every request, before it is answered (from the connection's queue).
+    var onRequest: @Sendable (HTTPRequest) -> Void = { _ in }
+
+    func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPReply) -> Void) {
+        onRequest(request)
+        let query = request.query.map(String.init) ?? ""
+        let number = Int(query.split(separator: "=").last ?? "") ?? 0
+        let echo = HTTPResponse(
+            status: 200,
+            headers: [
+                ("X-Method", request.method),
+                ("X-Target", request.target),
+                ("X-Version", "\(request.version.major).\(request.version.minor)"),
+            ],
+            body: request.body
+        )
+        switch request.path {
+        case "/delay":
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(number)) {
+                reply(.response(echo))
+            }
+        case "/reset":
+            reply(.resetConnection)
+        case "/big":
+            reply(.response(HTTPResponse(status: 200, body: TestHandler.pattern(count: number))))
+        case "/close":
+            reply(.response(HTTPResponse(status: 200, headers: [("Connection", "close")], body: Array("bye".utf8))))
+        case "/twice":
+            // A buggy handler: the second reply (sync and async) must be ignored.
+            reply(.response(HTTPResponse(status: 200, body: Array("first".utf8))))
+            reply(.response(HTTPResponse(status: 500, body: Array("second".utf8))))
+            DispatchQueue.global().async { reply(.resetConnection) }
+        case "/no-content":
+            reply(.response(HTTPResponse(status: 204)))
+        case "/length-lie":
+            reply(.response(HTTPResponse(status: 200, headers: [("Content-Length", "999"), ("X-Ok", "yes")], body: Array("four".utf8))))
+        default:
+            reply(.response(echo))
+        }
+    }
+
+    static func pattern(count: Int) -> [UInt8] {
+        (0..<count).map { UInt8(truncatingIfNeeded: $0 % 251) }
+    }
+}
+
+/// Starts a server on 127.0.0.1, port 0, runs `body`, and stops it.
+func withServer(
+    _ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+    handler: TestHandler = TestHandler(),
+    protocolErrorResponder: @escaping @Sendable (HTTPProtocolError) -> HTTPResponse = HTTPServer.defaultProtocolErrorResponder,
+    _ body: (HTTPServer) throws -> Void
+) throws {
+    var configuration = HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0, headerTimeout: 5, idleTimeout: 10)
+    configure(&configuration)
+    let server = HTTPServer(configuration: configuration, handler: handler, protocolErrorResponder: protocolErrorResponder)
+    try server.start()
+    defer { server.stop(gracePeriod: 1) }
+    try body(server)
+}
+
+/// Thread-safe box for values set from handler threads.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withValue<T>(_ body: (inout Value) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}

@@ -40,18 +40,32 @@ public final class RequestJournal: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [Entry] = []
     private var nextSequence = 1
+    /// Bytes of paths and bodies held, so hostile 1 MiB bodies cannot make the journal huge.
+    private var heldBytes = 0
     public let capacity: Int
+    public let maxBytes: Int
 
-    public init(capacity: Int = 10_000) { self.capacity = max(0, capacity) }
+    public init(capacity: Int = 10_000, maxBytes: Int = 32 << 20) {
+        self.capacity = max(0, capacity)
+        self.maxBytes = max(0, maxBytes)
+    }
 
     func record(_ make: (Int) -> Entry) {
         guard capacity > 0 else { return }
         lock.lock(); defer { lock.unlock() }
-        entries.append(make(nextSequence))
+        let entry = make(nextSequence)
+        entries.append(entry)
+        heldBytes += Self.size(entry)
         nextSequence += 1
         // Drop the oldest tenth at once so trimming is rare.
-        if entries.count > capacity { entries.removeFirst(max(1, capacity / 10)) }
+        if entries.count > capacity || heldBytes > maxBytes {
+            let drop = min(entries.count - 1, max(1, entries.count / 10))
+            heldBytes -= entries[..<drop].reduce(0) { $0 + Self.size($1) }
+            entries.removeFirst(drop)
+        }
     }
+
+    private static func size(_ e: Entry) -> Int { e.body.utf8.count + e.path.utf8.count + 128 }
 
     public func entries(matching filter: Filter = Filter(), limit: Int? = nil) -> [Entry] {
         lock.lock(); defer { lock.unlock() }
@@ -66,7 +80,7 @@ public final class RequestJournal: @unchecked Sendable {
     }
 
     public func clear() {
-        lock.lock(); entries.removeAll(); lock.unlock()
+        lock.lock(); entries.removeAll(); heldBytes = 0; lock.unlock()
     }
 }
 

@@ -150,15 +150,26 @@ struct CloudflareAPI: Sendable {
     /// nil for an empty body; 9207 for a body declared as something other than JSON; 6007 for bad JSON.
     private func parseJSONBody(_ request: HTTPRequest) -> Result<JSONValue?, APIError> {
         guard !request.body.isEmpty else { return .success(nil) }
-        if let type = request.headers["Content-Type"] {
-            let mediaType = type.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces.lowercased() } ?? ""
-            guard mediaType == "application/json" else { return .failure(.contentTypeNotJSON) }
+        if let type = request.headers["Content-Type"], !Self.isJSONMediaType(type) {
+            return .failure(.contentTypeNotJSON)
         }
         do {
             return .success(try JSONReader.parse(request.body))
         } catch {
             return .failure(.malformedJSON)
         }
+    }
+
+    /// `application/json`, any case, optionally followed by parameters (`; charset=utf-8`).
+    static func isJSONMediaType(_ value: String) -> Bool {
+        let expected = "application/json".utf8
+        var bytes = value.utf8.drop { $0 == 0x20 || $0 == 0x09 }[...]
+        for e in expected {
+            guard let c = bytes.first, (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) == e else { return false }
+            bytes = bytes.dropFirst()
+        }
+        guard let next = bytes.first else { return true }
+        return next == UInt8(ascii: ";") || next == 0x20 || next == 0x09
     }
 
     private static func integer(_ raw: String?, name: String, range: ClosedRange<Int>, default value: Int, _ problems: inout [APIError.Item]) -> Int {
@@ -169,13 +180,5 @@ struct CloudflareAPI: Sendable {
         }
         problems.append(.init(code: 1490, message: "\(name): must be an integer from \(range.lowerBound) to \(range.upperBound), found '\(raw.prefix(40))'.", pointer: name))
         return value
-    }
-}
-
-extension Substring {
-    var trimmingSpaces: Substring {
-        let start = firstIndex { $0 != " " && $0 != "\t" } ?? endIndex
-        let end = lastIndex { $0 != " " && $0 != "\t" }.map { index(after: $0) } ?? start
-        return start < end ? self[start..<end] : ""
     }
 }

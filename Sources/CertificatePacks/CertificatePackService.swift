@@ -47,8 +47,9 @@ public final class CertificatePackService: @unchecked Sendable {
             let zone = zones[zoneID]
             let allocated = zone?.quotaAllocated ?? 0
             if store.count(inZone: zoneID) >= allocated { throw Failure.quotaExceeded(allocated: allocated) }
-            var id = ids.packID(idFormat)
-            while store.packs[PackStore.key(id)] != nil { id = ids.packID(idFormat) }
+            var packID = ids.packID(idFormat)
+            while store.contains(packID) { packID = ids.packID(idFormat) }
+            let id = packID.text
             let now = clock.now()
             let pack = CertificatePack(id: id, zoneID: zoneID, order: request,
                                        scenario: FailureScenario.selected(by: request.hosts),
@@ -61,7 +62,8 @@ public final class CertificatePackService: @unchecked Sendable {
     /// Inserts a pack as given (fixtures, in-process helpers); replaces one with the same id.
     public func insert(_ pack: CertificatePack) {
         locked {
-            if store.pack(pack.id, zoneID: pack.zoneID) != nil { store.update(pack) } else { store.insert(pack) }
+            guard let id = PackID(pack.id) else { return }
+            if store.contains(id) { store.update(pack) } else { store.insert(pack) }
         }
     }
 
@@ -69,7 +71,7 @@ public final class CertificatePackService: @unchecked Sendable {
     /// after answering, so the first GET after an order shows the next stage.
     public func read(_ id: some StringProtocol, zoneID: String) -> PackSnapshot? {
         locked {
-            guard var pack = store.pack(id, zoneID: zoneID) else { return nil }
+            guard let packID = PackID(id), var pack = store.pack(packID, zoneID: zoneID) else { return nil }
             if lifecycle.mode == .perRead && pack.timeline.forcedStatus == nil {
                 pack.timeline.steps += 1
                 store.update(pack)
@@ -82,18 +84,18 @@ public final class CertificatePackService: @unchecked Sendable {
     public func list(zoneID: String, includeAll: Bool, page: Int, perPage: Int) -> (items: [PackSnapshot], totalCount: Int) {
         locked {
             let now = clock.now()
-            let ids = store.ids(inZone: zoneID)
-            let start = (page - 1) * perPage
+            let start = (page - 1).multipliedReportingOverflow(by: perPage)
             if includeAll {
-                guard start < ids.count else { return ([], ids.count) }
-                let slice = ids[start..<min(start + perPage, ids.count)]
-                return (slice.compactMap { store.pack($0, zoneID: zoneID).map { lifecycle.snapshot(of: $0, at: now) } }, ids.count)
+                let total = store.count(inZone: zoneID)
+                guard !start.overflow, start.partialValue < total else { return ([], total) }
+                let page = store.packs(inZone: zoneID, range: start.partialValue..<min(start.partialValue + perPage, total))
+                return (page.map { lifecycle.snapshot(of: $0, at: now) }, total)
             }
             var items: [PackSnapshot] = []
             var total = 0
-            for id in ids {
-                guard let pack = store.pack(id, zoneID: zoneID), lifecycle.status(of: pack, at: now) == .active else { continue }
-                if total >= start && items.count < perPage { items.append(lifecycle.snapshot(of: pack, at: now)) }
+            store.forEach(inZone: zoneID) { pack in
+                guard lifecycle.status(of: pack, at: now) == .active else { return }
+                if !start.overflow && total >= start.partialValue && items.count < perPage { items.append(lifecycle.snapshot(of: pack, at: now)) }
                 total += 1
             }
             return (items, total)
@@ -104,7 +106,7 @@ public final class CertificatePackService: @unchecked Sendable {
     /// `cloudflareBranding` is set when given. Other packs are returned as they are.
     public func edit(_ id: some StringProtocol, zoneID: String, cloudflareBranding: Bool?) -> PackSnapshot? {
         locked {
-            guard var pack = store.pack(id, zoneID: zoneID) else { return nil }
+            guard let packID = PackID(id), var pack = store.pack(packID, zoneID: zoneID) else { return nil }
             let now = clock.now()
             if let cloudflareBranding { pack.cloudflareBranding = cloudflareBranding }
             switch lifecycle.status(of: pack, at: now) {
@@ -119,7 +121,7 @@ public final class CertificatePackService: @unchecked Sendable {
     }
 
     public func delete(_ id: some StringProtocol, zoneID: String) -> CertificatePack? {
-        locked { store.remove(id, zoneID: zoneID) }
+        locked { PackID(id).flatMap { store.remove($0, zoneID: zoneID) } }
     }
 
     /// `advanced.allocated` and `advanced.used` for the quota endpoint.
@@ -137,7 +139,7 @@ public final class CertificatePackService: @unchecked Sendable {
         locked {
             guard mode != lifecycle.mode else { return }
             let now = clock.now()
-            for (_, pack) in store.packs {
+            for pack in store.allPacks {
                 var moved = pack
                 moved.timeline = lifecycle.timeline(of: pack, carriedTo: mode, at: now)
                 store.update(moved)
@@ -154,11 +156,11 @@ public final class CertificatePackService: @unchecked Sendable {
             let now = clock.now()
             let targets: [CertificatePack]
             if let id {
-                guard let zoneID = zoneID ?? store.packs[PackStore.key(id)]?.zoneID,
-                      let pack = store.pack(id, zoneID: zoneID) else { return [] }
+                guard let packID = PackID(id), let zoneID = zoneID ?? store.zoneID(of: packID),
+                      let pack = store.pack(packID, zoneID: zoneID) else { return [] }
                 targets = [pack]
             } else {
-                targets = Array(store.packs.values)
+                targets = store.allPacks
             }
             return targets.map { pack in
                 var moved = pack
@@ -181,8 +183,8 @@ public final class CertificatePackService: @unchecked Sendable {
     /// Pins a pack to any status of the enum (nil releases it back to its lifecycle).
     public func force(_ id: String, zoneID: String? = nil, status: PackStatus?) -> PackSnapshot? {
         locked {
-            guard let zoneID = zoneID ?? store.packs[PackStore.key(id)]?.zoneID,
-                  var pack = store.pack(id, zoneID: zoneID) else { return nil }
+            guard let packID = PackID(id), let zoneID = zoneID ?? store.zoneID(of: packID),
+                  var pack = store.pack(packID, zoneID: zoneID) else { return nil }
             pack.timeline.forcedStatus = status
             store.update(pack)
             return lifecycle.snapshot(of: pack, at: clock.now())
@@ -193,13 +195,13 @@ public final class CertificatePackService: @unchecked Sendable {
     public func snapshotAll() -> [PackSnapshot] {
         locked {
             let now = clock.now()
-            return store.order.keys.sorted().flatMap { zone in
-                store.ids(inZone: zone).compactMap { store.pack($0, zoneID: zone).map { lifecycle.snapshot(of: $0, at: now) } }
+            return store.zonesWithPacks.sorted().flatMap { zone in
+                store.packs(inZone: zone).map { lifecycle.snapshot(of: $0, at: now) }
             }
         }
     }
 
-    public var packCount: Int { locked { store.packs.count } }
+    public var packCount: Int { locked { store.count } }
 
     /// Forgets every pack (or a zone's) and restarts the id sequence, so a reset run repeats a seeded run.
     public func removeAllPacks(zoneID: String? = nil) {

@@ -14,9 +14,11 @@ public enum FailureScenario: String, Sendable, CaseIterable {
     /// The scenario the hosts of an order select (the first magic label found wins).
     public static func selected(by hosts: [String]) -> FailureScenario {
         for host in hosts {
-            let label = host.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""
-            if let scenario = FailureScenario(rawValue: label), scenario != .none { return scenario }
+            for (prefix, scenario) in prefixes where host.utf8.starts(with: prefix) { return scenario }
         }
         return .none
     }
+
+    /// "validation-timeout." and so on, as bytes, built once.
+    private static let prefixes: [([UInt8], FailureScenario)] = allCases.filter { $0 != .none }.map { (Array(($0.rawValue + ".").utf8), $0) }
 }

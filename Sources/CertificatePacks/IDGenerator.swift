@@ -27,25 +27,14 @@ public struct IDGenerator: Sendable {
         return z ^ (z >> 31)
     }
 
-    /// 32 lowercase hex digits.
-    public mutating func hex32() -> String {
-        Hex.string(next(), next())
-    }
-
-    public mutating func packID(_ format: Format) -> String {
-        let hex = hex32()
-        guard format == .uuid else { return hex }
-        var u = Array(hex.utf8)
-        // Version 4, RFC 4122 variant, so the id reads as a random UUID.
-        u[12] = UInt8(ascii: "4")
-        u[16] = Array("89ab".utf8)[Int(u[16] % 4)]
-        var out = [UInt8]()
-        out.reserveCapacity(36)
-        for (i, c) in u.enumerated() {
-            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
-            out.append(c)
+    public mutating func packID(_ format: Format) -> PackID {
+        var id = PackID(high: next(), low: next(), isUUID: format == .uuid)
+        if format == .uuid {
+            // Version 4 and the RFC 4122 variant, so the id reads as a random UUID.
+            id.high = id.high & ~0xF000 | 0x4000
+            id.low = id.low & ~(0xC << 60) | (0x8 << 60)
         }
-        return String(decoding: out, as: UTF8.self)
+        return id
     }
 }
 

@@ -2,17 +2,21 @@
 public struct HTTPRequest: Sendable {
     /// The method token as sent (case-sensitive, RFC 9110 §9.1).
     public var method: String
-    /// The request-target exactly as sent, e.g. `/zones/abc/ssl/certificate_packs?status=all`.
+    /// The request-target as sent, e.g. `/zones/abc/ssl/certificate_packs?status=all`;
+    /// an absolute-form target (`http://host:port/path?query`, RFC 9112 §3.2.2) arrives
+    /// reduced to its path and query, so it always starts with `/` except for `*`
+    /// (OPTIONS) and the authority-form of CONNECT.
     public var target: String
     /// The path part of the target (before `?`), not percent-decoded.
     public var path: Substring {
-        guard let q = target.firstIndex(of: "?") else { return target[...] }
+        // A byte scan: Character-level search costs grapheme breaking on every call.
+        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target[...] }
         return target[..<q]
     }
     /// The query part of the target (after `?`), if any, not percent-decoded.
     public var query: Substring? {
-        guard let q = target.firstIndex(of: "?") else { return nil }
-        return target[target.index(after: q)...]
+        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        return target[target.utf8.index(after: q)...]
     }
     /// HTTP version as (major, minor), e.g. (1, 1).
     public var version: HTTPVersion

@@ -1,0 +1,51 @@
+/// A pack id as 128 bits, whichever way it is written (32 hex digits, or a UUID
+/// with dashes), so the store keys packs by two integers instead of strings.
+public struct PackID: Hashable, Sendable {
+    public var high: UInt64
+    public var low: UInt64
+    /// Written with UUID dashes.
+    public var isUUID: Bool
+
+    public init(high: UInt64, low: UInt64, isUUID: Bool) {
+        self.high = high
+        self.low = low
+        self.isUUID = isUUID
+    }
+
+    /// Parses 32 lowercase hex digits or a lowercase UUID; nil for anything else.
+    public init?(_ text: some StringProtocol) {
+        var high: UInt64 = 0, low: UInt64 = 0, digits = 0, dashes = 0
+        for (position, c) in text.utf8.enumerated() {
+            if c == UInt8(ascii: "-") {
+                guard position == 8 || position == 13 || position == 18 || position == 23 else { return nil }
+                dashes += 1
+                continue
+            }
+            let v: UInt8
+            switch c {
+            case 0x30...0x39: v = c - 0x30
+            case 0x61...0x66: v = c - 0x57
+            default: return nil
+            }
+            if digits < 16 { high = high << 4 | UInt64(v) } else { low = low << 4 | UInt64(v) }
+            digits += 1
+            if digits > 32 { return nil }
+        }
+        guard digits == 32, dashes == 0 || dashes == 4 else { return nil }
+        self.init(high: high, low: low, isUUID: dashes == 4)
+    }
+
+    /// The id as the API shows it.
+    public var text: String {
+        let digits = Hex.digits
+        var out = [UInt8](repeating: UInt8(ascii: "-"), count: isUUID ? 36 : 32)
+        var o = 0
+        for i in 0..<32 {
+            if isUUID && (i == 8 || i == 12 || i == 16 || i == 20) { o += 1 }
+            let word = i < 16 ? high : low
+            out[o] = digits[Int((word >> UInt64(60 - (i % 16) * 4)) & 0xF)]
+            o += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: the Swift unit and end-to-end tests, then the contract tests that
-# drive the built binary with Cloudflare's official Python SDK, cli4 and schemathesis.
+# drive the built binary with Cloudflare's official Python SDK, cli4 and schemathesis,
+# then the reliability checks: hostile input, slow clients, load, descriptor
+# exhaustion, shutdown and security against the binary; bounded libFuzzer runs; the
+# Swift tests again under ThreadSanitizer and AddressSanitizer.
 # Needs only Swift and python3; the Python tools are installed into .venv (pinned).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +24,12 @@ if ! cmp -s "$requirements" "$stamp" 2>/dev/null; then
   cp "$requirements" "$stamp"
 fi
 CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/contract
+
+echo "== reliability tests (hostile input, slow clients, load, fd exhaustion, shutdown, security)"
+CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/reliability
+
+echo "== fuzzing (libFuzzer + AddressSanitizer, ${FUZZ_SECONDS:-40} s a target)"
+Fuzz/run.sh
+
+echo "== sanitizers"
+scripts/sanitizers.sh

@@ -159,8 +159,12 @@ final class HTTPConnection: @unchecked Sendable {
     private func readable() {
         guard state != .closed else { return }
         let buffer = loop.readBuffer
-        // A few reads per wakeup when the buffer comes back full, then yield to the
-        // other connections of the loop.
+        // Read until the socket would block, the peer closed or an error. Stopping at a
+        // short read is not enough: libdispatch on Linux reports EPOLLHUP/EPOLLERR once
+        // and then stops watching the descriptor, so a reset that arrives together with
+        // the last data is only seen by reading past that data (otherwise the connection
+        // would sit until its idle timeout). After a few reads, yield to the other
+        // connections of the loop and come back through its queue.
         for _ in 0..<4 {
             let result: IOResult<Int>
             do {
@@ -176,10 +180,7 @@ final class HTTPConnection: @unchecked Sendable {
                 peerDidClose()
                 return
             case .processed(let count):
-                if state == .lingering {
-                    if count < buffer.count { return }
-                    continue
-                }
+                if state == .lingering { continue }
                 let now = monotonicNow()
                 lastReadProgress = now
                 let eventsBefore = events.count
@@ -192,8 +193,17 @@ final class HTTPConnection: @unchecked Sendable {
                     headStartedAt = 0
                 }
                 processEvents()
-                if state != .open || readPaused || count < buffer.count { return }
+                if state != .open || readPaused { return }
             }
+        }
+        readAgainSoon()
+    }
+
+    /// Reads again after the work already queued on the loop, unless reading is paused
+    /// by then (a resume reads again itself).
+    private func readAgainSoon() {
+        loop.queue.async { [self] in
+            if !readPaused { readable() }
         }
     }
 
@@ -222,6 +232,9 @@ final class HTTPConnection: @unchecked Sendable {
         guard readPaused, !peerClosed, state != .closed, let source = readSource else { return }
         readPaused = false
         source.resume()
+        // A hang-up that arrived while paused may already have been reported (once)
+        // and consumed: look at the socket instead of waiting for an event.
+        readAgainSoon()
     }
 
     /// Backpressure: a client that pipelines without reading its responses is
@@ -451,6 +464,7 @@ final class HTTPConnection: @unchecked Sendable {
             readPaused = false
             source.resume()
         }
+        readAgainSoon()
     }
 
     // MARK: - Timeouts

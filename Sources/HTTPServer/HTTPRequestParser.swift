@@ -341,10 +341,51 @@ extension HTTPRequestParser {
         let major = Int(p[i + 5] - 48), minor = Int(p[i + 7] - 48)
         guard major == 1, minor <= 1 else { return .unsupportedVersion }
         method = makeString(p, start, methodEnd)
-        target = makeString(p, targetStart, targetEnd)
+        guard let originStart = originFormStart(p, targetStart, targetEnd, methodStart: start, methodEnd: methodEnd) else {
+            return .malformedRequestLine
+        }
+        if originStart == targetStart || (originStart < targetEnd && p[originStart] == UInt8(ascii: "/")) {
+            target = makeString(p, originStart, targetEnd)
+        } else {
+            // Absolute-form without a path ("http://host" or "http://host?q"): the path is "/".
+            target = "/" + makeString(p, originStart, targetEnd)
+        }
         version = minor == 1 ? .http11 : .http10
         fields.reserveCapacity(16)
         return nil
+    }
+
+    /// RFC 9112 §3.2: which of the four request-target forms `p[start..<end]` is, and
+    /// where the part the handler sees starts. Origin-form (`/path?query`) is kept
+    /// whole; asterisk-form (`*`, OPTIONS only, §3.2.4) and authority-form (CONNECT
+    /// only, §3.2.3) are kept as sent. Absolute-form (§3.2.2: a server MUST accept it)
+    /// with an `http` or `https` URI is reduced to its path and query, the form every
+    /// handler routes on; its authority replaces Host, which the server never routes
+    /// on anyway. Returns nil for anything else (400): a target of no form, another
+    /// scheme, an empty host or userinfo (RFC 9110 §4.2.1, §4.2.4).
+    fileprivate func originFormStart(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, methodStart: Int, methodEnd: Int) -> Int? {
+        let first = p[start]
+        if first == UInt8(ascii: "/") { return start }
+        let methodBytes = UnsafeBufferPointer(rebasing: p[methodStart..<methodEnd])
+        if end - start == 1, first == UInt8(ascii: "*") {
+            return methodBytes.elementsEqual("OPTIONS".utf8) ? start : nil
+        }
+        if methodBytes.elementsEqual("CONNECT".utf8) { return start }
+        // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then "://" (hier-part with an authority).
+        var i = start
+        while i < end, p[i] != ASCII.colon { i += 1 }
+        let scheme = UnsafeBufferPointer(rebasing: p[start..<i])
+        guard ASCII.equalsIgnoringCase(scheme, "http") || ASCII.equalsIgnoringCase(scheme, "https") else { return nil }
+        guard end - i >= 3, p[i + 1] == UInt8(ascii: "/"), p[i + 2] == UInt8(ascii: "/") else { return nil }
+        i += 3
+        let authorityStart = i
+        while i < end, p[i] != UInt8(ascii: "/"), p[i] != UInt8(ascii: "?") {
+            if p[i] == UInt8(ascii: "@") { return nil }
+            i += 1
+        }
+        // host = the authority without ":port"; it must not be empty.
+        guard i > authorityStart, p[authorityStart] != ASCII.colon else { return nil }
+        return i
     }
 
     /// RFC 9112 §5: field-line = field-name ":" OWS field-value OWS.

@@ -1,0 +1,157 @@
+"""Turn run.sh's raw result lines (RUN, STARTUP, RSS, INSTR, MACHINE) into the
+markdown report (stdout).
+
+usage: report.py RAW_FILE [CALLGRIND_TABLES_FILE]
+"""
+import sys
+
+MIB = 1024
+
+
+def fields(rest):
+    out = {}
+    for token in rest.split():
+        key, sep, value = token.partition("=")
+        if sep:
+            out[key] = value
+    return out
+
+
+def latency(us):
+    us = int(us)
+    return f"{us} µs" if us < 1000 else f"{us / 1000:.2f} ms"
+
+
+def mark(ok):
+    return "met" if ok else "**not met**"
+
+
+def median(values):
+    values = sorted(values)
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def aggregate(runs):
+    """Rows keyed (endpoint, conns, server): the run with the median req/s
+    supplies req/s, p50 and p99; errors add up over all runs."""
+    rows = {}
+    for r in runs:
+        rows.setdefault((r["endpoint"], r["conns"], r["server"]), []).append(r)
+    out = {}
+    for key, group in rows.items():
+        group.sort(key=lambda r: float(r["rps"]))
+        mid = group[(len(group) - 1) // 2]
+        out[key] = {
+            "rps": float(mid["rps"]), "p50_us": int(mid["p50_us"]), "p99_us": int(mid["p99_us"]),
+            "min_rps": float(group[0]["rps"]), "max_rps": float(group[-1]["rps"]), "runs": len(group),
+            "errors": sum(int(r[k]) for r in group for k in ("err_connect", "err_read", "err_write", "err_timeout")),
+            "non2xx": sum(int(r["non2xx"]) for r in group),
+            "by_round": {r.get("round", "1"): r for r in group},
+            # server CPU time (user + system, all its processes) per answered request, over all runs
+            "cpu_us": (sum(int(r.get("server_cpu_us", 0)) for r in group)
+                       / max(1, sum(int(r["requests"]) for r in group))) if "server_cpu_us" in mid else None,
+        }
+    return out
+
+
+def paired_ratio(mock, nginx, field):
+    """Median over rounds of mock/nginx, each round's two runs back to back."""
+    ratios = [float(m[field]) / max(1e-9, float(nginx["by_round"][rnd][field]))
+              for rnd, m in mock["by_round"].items() if rnd in nginx["by_round"]]
+    return median(ratios) if ratios else None
+
+
+def main():
+    raw = open(sys.argv[1]).read().splitlines()
+    runs, startup, rss, instr, nginx_instr, machine = [], {}, {}, {}, {}, []
+    for line in raw:
+        kind, _, rest = line.partition(" ")
+        if kind in ("RUN", "ROW"):
+            runs.append(fields(rest))
+        elif kind == "STARTUP":
+            name, _, rest = rest.partition(" ")
+            startup[name] = fields(rest)
+        elif kind == "RSS":
+            rss = fields(rest)
+        elif kind == "INSTR":
+            instr = fields(rest)
+        elif kind == "NGINX_INSTR":
+            nginx_instr = fields(rest)
+        elif kind == "MACHINE":
+            machine.append(rest)
+
+    by_key = aggregate(runs)
+    ratio_of = {}
+    print("| endpoint | connections | server | req/s | req/s range | p50 | p99 | errors | non-2xx | req/s vs nginx | p99 vs nginx | server CPU / req |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    order = {"POST": 0, "GET": 1}
+    for key in sorted(by_key, key=lambda k: (order.get(k[0], 9), int(k[1]), k[2] != "nginx")):
+        endpoint, conns, server = key
+        r, nginx = by_key[key], by_key.get((endpoint, conns, "nginx"))
+        ratio = p99_ratio = "–"
+        if nginx:
+            rr, pr = paired_ratio(r, nginx, "rps"), paired_ratio(r, nginx, "p99_us")
+            ratio_of[key] = (rr, pr)
+            ratio, p99_ratio = f"{rr:.2f}×", f"{pr:.2f}×"
+        cpu = "–" if r["cpu_us"] is None else f"{r['cpu_us']:.1f} µs"
+        print(f"| {endpoint} | {conns} | {server} | {r['rps']:,.0f} | {r['min_rps']:,.0f}–{r['max_rps']:,.0f} | "
+              f"{latency(r['p50_us'])} | {latency(r['p99_us'])} | {r['errors']} | {r['non2xx']} | "
+              f"{ratio} | {p99_ratio} | {cpu} |")
+    rounds = max((r["runs"] for r in by_key.values()), default=0)
+    print(f"\nreq/s, p50 and p99 are those of the median of {rounds} runs; ratios are the median of the "
+          "per-round ratios (each round runs both servers back to back). Server CPU / req is the "
+          "server's user + system CPU time over all its runs divided by the requests answered: "
+          "unlike req/s, it hardly moves when a neighbour takes the core.")
+    print()
+    targets = []
+    for endpoint, floor in (("POST", 0.5), ("GET", 0.6)):
+        if (endpoint, "64", "mock") in ratio_of:
+            ratio, p99 = ratio_of[(endpoint, "64", "mock")]
+            targets.append((f"{endpoint} req/s at 64 connections ≥ {floor}× nginx", f"{ratio:.2f}×", ratio >= floor))
+            targets.append((f"{endpoint} p99 at 64 connections ≤ 2× nginx", f"{p99:.2f}×", p99 <= 2))
+    if "mock" in startup and "nginx" in startup:
+        ms, ns = float(startup["mock"]["median_ms"]), float(startup["nginx"]["median_ms"])
+        targets.append(("start-up to first 200 ≤ nginx", f"{ms:.1f} ms vs {ns:.1f} ms", ms <= ns))
+    if rss:
+        idle, after, orders = int(rss["mock_idle_kb"]), int(rss["mock_after_kb"]), int(rss["orders"])
+        per_pack = (after - idle) * 1024 / orders
+        targets.append(("idle RSS < 15 MiB", f"{idle / MIB:.1f} MiB", idle < 15 * MIB))
+        targets.append(("RSS per stored pack < 400 B", f"{per_pack:.0f} B", per_pack < 400))
+
+    print("| target | measured | |")
+    print("|---|---:|---|")
+    for name, value, ok in targets:
+        print(f"| {name} | {value} | {mark(ok)} |")
+
+    print()
+    for name in ("nginx", "mock"):
+        if name in startup:
+            s = startup[name]
+            print(f"- Start-up to first 200 ({name}, median of {len(s['all_ms'].split(','))}): "
+                  f"{float(s['median_ms']):.1f} ms (min {float(s['min_ms']):.1f}, max {float(s['max_ms']):.1f})")
+    if rss:
+        print(f"- Mock RSS idle: {idle / MIB:.1f} MiB; after {orders:,} orders of 3 hosts "
+              f"(quota `used` = {rss['used']}): {after / MIB:.1f} MiB; "
+              f"{per_pack:.0f} bytes per stored pack. nginx idle (master + worker): "
+              f"{int(rss['nginx_idle_kb']) / MIB:.1f} MiB")
+    for endpoint in ("POST", "GET"):
+        m, n = by_key.get((endpoint, "64", "mock")), by_key.get((endpoint, "64", "nginx"))
+        if m and n and m["cpu_us"] and n["cpu_us"]:
+            print(f"- {endpoint} at 64 connections, CPU time per request: mock {m['cpu_us']:.1f} µs, "
+                  f"nginx {n['cpu_us']:.1f} µs, so the mock's capacity is {n['cpu_us'] / m['cpu_us']:.2f}× nginx's")
+    if instr:
+        line = (f"- POST order: {int(instr['per_request']):,} instructions per request "
+                f"(callgrind, user space, N={instr['n']} sequential keep-alive orders minus an idle run)")
+        if nginx_instr:
+            line += (f"; nginx, counted the same way: {int(nginx_instr['per_request']):,} "
+                     f"({int(instr['per_request']) / max(1, int(nginx_instr['per_request'])):.0f}× fewer)")
+        print(line)
+    if machine:
+        print(f"- Machine: {'; '.join(machine)}")
+    if len(sys.argv) > 2:
+        print(open(sys.argv[2]).read().split("\n", 1)[1])
+
+
+if __name__ == "__main__":
+    main()

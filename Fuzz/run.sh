@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (AddressSanitizer + LeakSanitizer + coverage) and runs
+# each for a bounded time on a temporary copy of its committed seed corpus. Fails on
+# any crash, oracle failure, leak, timeout (hang) or memory blow-up.
+#
+#   Fuzz/run.sh              # every target, FUZZ_SECONDS (default 40) seconds each
+#   Fuzz/run.sh http-parser  # one target
+#
+# Targets: http-parser (HTTPServer's HTTPRequestParser, fed whole and in splits),
+# order-body (StrictJSON + OrderValidator against a zone), json (StrictJSON alone).
+# A failing input is kept in .build-fuzz/artifacts/ and printed in base64; turn it
+# into a regression test (Tests/*/Hostile*.swift) before fixing the bug.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${FUZZ_SECONDS:-40}
+build=.build-fuzz
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(http-parser order-body json)
+
+mkdir -p "$build/modules" "$build/artifacts"
+flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
+# lld (shipped with Swift) links the sanitizer runtimes without gold's warning flood.
+if command -v ld.lld >/dev/null; then flags+=(-use-ld=lld); fi
+
+# Rebuilds $1 when it is missing or older than any of the other arguments.
+stale() {
+  local out=$1
+  shift
+  [ -x "$out" ] || return 0
+  [ -n "$(find "$@" -newer "$out" -print -quit)" ]
+}
+
+compile() {
+  local log="$build/compile.log"
+  if ! swiftc "${flags[@]}" "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "Fuzz/run.sh: compiling failed" >&2
+    exit 1
+  fi
+}
+
+build_target() {
+  case $1 in
+    http-parser)
+      stale "$build/fuzz-http-parser" Sources/HTTPServer Fuzz/HTTPRequestParserFuzz.swift &&
+        compile -module-name HTTPServer Sources/HTTPServer/*.swift Fuzz/HTTPRequestParserFuzz.swift -o "$build/fuzz-http-parser"
+      ;;
+    json)
+      stale "$build/fuzz-json" Sources/StrictJSON Fuzz/JSONReaderFuzz.swift &&
+        compile -module-name StrictJSON Sources/StrictJSON/*.swift Fuzz/JSONReaderFuzz.swift -o "$build/fuzz-json"
+      ;;
+    order-body)
+      if stale "$build/libStrictJSON.a" Sources/StrictJSON; then
+        compile -module-name StrictJSON -emit-module -emit-module-path "$build/modules/StrictJSON.swiftmodule" \
+          -emit-library -static Sources/StrictJSON/*.swift -o "$build/libStrictJSON.a"
+      fi
+      stale "$build/fuzz-order-body" Sources/CertificatePacks Fuzz/OrderBodyFuzz.swift "$build/libStrictJSON.a" &&
+        compile -module-name CertificatePacks -I "$build/modules" Sources/CertificatePacks/*.swift \
+          Fuzz/OrderBodyFuzz.swift "$build/libStrictJSON.a" -o "$build/fuzz-order-body"
+      ;;
+    *)
+      echo "Fuzz/run.sh: unknown target $1 (http-parser, order-body, json)" >&2
+      exit 2
+      ;;
+  esac
+  return 0
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failed=0
+summary=()
+for target in "${targets[@]}"; do
+  echo "== fuzz $target: build"
+  build_target "$target"
+  case $target in
+    http-parser) dict=Fuzz/http.dict; max_len=8192 ;;
+    *) dict=Fuzz/json.dict; max_len=16384 ;;
+  esac
+  corpus="$work/$target"
+  cp -r "Fuzz/corpus/$target" "$corpus"
+  seeds=$(ls "$corpus" | wc -l)
+  echo "== fuzz $target: ${seconds}s from $seeds seeds"
+  log="$work/$target.log"
+  status=0
+  # -timeout: one input taking over 10 s is a hang; -rss_limit_mb: memory blow-up;
+  # leaks are detected (ASan's LeakSanitizer) after inputs that allocate.
+  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
+    "$build/fuzz-$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
+    -dict="$dict" -print_final_stats=1 -artifact_prefix="$build/artifacts/$target-" "$corpus" >"$log" 2>&1 || status=$?
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
+  final=$(ls "$corpus" | wc -l)
+  if [ "$status" -ne 0 ] || grep -qE '^==[0-9]+==ERROR|SUMMARY: (Address|Leak)Sanitizer|ALARM: working on the last Unit|Fatal error' "$log"; then
+    failed=1
+    echo "!! fuzz $target FAILED (exit $status) after ${runs:-?} runs; last lines of the log:" >&2
+    tail -60 "$log" >&2
+    for artifact in "$build/artifacts/$target-"*; do
+      [ -f "$artifact" ] || continue
+      echo "!! failing input $artifact (base64):" >&2
+      base64 -w0 "$artifact" >&2
+      echo >&2
+    done
+    summary+=("$target: FAILED after ${runs:-?} runs")
+  else
+    summary+=("$target: ${runs} runs in ${seconds}s (${rate}/s), ${cov:-cov: ?}, corpus $seeds -> $final, 0 crashes")
+  fi
+done
+
+echo "== fuzz summary"
+printf '   %s\n' "${summary[@]}"
+exit $failed

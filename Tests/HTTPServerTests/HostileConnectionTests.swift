@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import HTTPServer
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Clients that vanish mid-request. Found by Tests/reliability (connection churn):
+/// data and a reset arriving together left the descriptor open until the idle timeout,
+/// because libdispatch reports the hang-up once and the server stopped at a short read.
+@Suite struct HostileConnectionTests {
+    private static let scenarios: [(String, String)] = [
+        ("half a head", "GET /echo HTTP/1.1\r\nHo"),
+        ("half a body", "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nabc"),
+        ("half a chunked body", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"),
+        ("a whole request", "GET /echo HTTP/1.1\r\nHost: t\r\n\r\n"),
+        // Over a MiB of answers queued: the server has paused reading when the reset comes.
+        ("unread pipelined answers", String(repeating: "GET /big?bytes=200000 HTTP/1.1\r\nHost: t\r\n\r\n", count: 8)),
+    ]
+
+    @Test(arguments: scenarios)
+    func resetRightAfterDataClosesTheConnectionAtOnce(_ name: String, _ data: String) throws {
+        // Timeouts far longer than the test waits: only noticing the reset can close these.
+        try withServer({ $0.headerTimeout = 30; $0.idleTimeout = 30 }) { server in
+            for _ in 0..<10 {
+                let client = try TestClient(port: server.boundPort)
+                try client.send(data)
+                var reset = linger(l_onoff: 1, l_linger: 0)
+                setsockopt(client.fd, SOL_SOCKET, SO_LINGER, &reset, socklen_t(MemoryLayout<linger>.size))
+            }  // each client closes (with RST) as it goes out of scope
+            // Far below the 30 s timeouts, with room for a sanitizer build's slowness.
+            let deadline = Date(timeIntervalSinceNow: 10)
+            while server.openConnectionCount > 0, Date() < deadline { usleep(10_000) }
+            #expect(server.openConnectionCount == 0, "\(name): \(server.openConnectionCount) connections still open")
+            let client = try TestClient(port: server.boundPort)
+            #expect(try client.request("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
+        }
+    }
+}

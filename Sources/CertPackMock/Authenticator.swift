@@ -1,3 +1,4 @@
+import CertificatePacks
 import HTTPServer
 
 /// Who is calling, decided from the headers exactly as Cloudflare's gateway does:
@@ -27,14 +28,26 @@ struct Authenticator: Sendable {
         return .failure(Self.looksLikeToken(token) ? .invalidAccessToken : .invalidRequestHeaders([APIError.invalidAuthorizationFormat]))
     }
 
-    /// `Bearer <token>`, the scheme case-insensitive (RFC 9110 §11.1).
+    /// `Bearer <token>`, the scheme case-insensitive (RFC 9110 §11.1). Scans bytes:
+    /// Character-level trimming and lowercasing cost more than the rest of the check.
     static func bearerToken(_ value: String) -> Substring? {
-        let trimmed = value.drop { $0 == " " }
-        guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
-        let token = trimmed.dropFirst(7).drop { $0 == " " }
-        let end = token.lastIndex { $0 != " " }.map { token.index(after: $0) } ?? token.startIndex
-        let result = token[..<end]
-        return result.isEmpty ? nil : result
+        let bounds: Range<Int>? = Identifier.withUTF8(value) { bytes in
+            var lo = 0, hi = bytes.count
+            while lo < hi, bytes[lo] == 0x20 { lo += 1 }
+            guard hi - lo > 7 else { return nil }
+            for (offset, expected) in "bearer ".utf8.enumerated() {
+                let c = bytes[lo + offset]
+                guard (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) == expected else { return nil }
+            }
+            lo += 7
+            while lo < hi, bytes[lo] == 0x20 { lo += 1 }
+            while hi > lo, bytes[hi - 1] == 0x20 { hi -= 1 }
+            return lo < hi ? lo..<hi : nil
+        }
+        guard let bounds else { return nil }
+        let utf8 = value.utf8
+        let lower = utf8.index(utf8.startIndex, offsetBy: bounds.lowerBound)
+        return value[lower..<utf8.index(lower, offsetBy: bounds.count)]
     }
 
     /// Real API tokens: 40 characters of `[A-Za-z0-9_-]`, or newer ones with a `cfat_` prefix.

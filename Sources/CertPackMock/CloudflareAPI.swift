@@ -162,14 +162,17 @@ struct CloudflareAPI: Sendable {
 
     /// `application/json`, any case, optionally followed by parameters (`; charset=utf-8`).
     static func isJSONMediaType(_ value: String) -> Bool {
-        let expected = "application/json".utf8
-        var bytes = value.utf8.drop { $0 == 0x20 || $0 == 0x09 }[...]
-        for e in expected {
-            guard let c = bytes.first, (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) == e else { return false }
-            bytes = bytes.dropFirst()
+        Identifier.withUTF8(value) { bytes in
+            var i = 0
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+            for expected in "application/json".utf8 {
+                guard i < bytes.count else { return false }
+                let c = bytes[i]
+                guard (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) == expected else { return false }
+                i += 1
+            }
+            return i == bytes.count || bytes[i] == UInt8(ascii: ";") || bytes[i] == 0x20 || bytes[i] == 0x09
         }
-        guard let next = bytes.first else { return true }
-        return next == UInt8(ascii: ";") || next == 0x20 || next == 0x09
     }
 
     private static func integer(_ raw: String?, name: String, range: ClosedRange<Int>, default value: Int, _ problems: inout [APIError.Item]) -> Int {

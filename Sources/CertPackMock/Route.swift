@@ -1,3 +1,5 @@
+import CertificatePacks
+
 /// What a request path names. Matching walks the path's segments once; no regex.
 enum Route: Equatable {
     case listPacks(zone: Substring)
@@ -12,51 +14,50 @@ enum Route: Equatable {
 
     /// Cloudflare routes are served under `/client/v4` (so an SDK base URL works) and at the root (the seed's path).
     init(path: Substring) {
-        var segments = Self.segments(of: path)
-        guard let first = segments.first, first.isEmpty else { self = .unknown; return }
-        segments.removeFirst()
-        // One trailing slash is tolerated.
-        if segments.count > 1, segments.last?.isEmpty == true { segments.removeLast() }
-        if let head = segments.first, Self.equals(head, "__mock") {
-            self = .control(Array(segments.dropFirst()))
+        self = Identifier.withUTF8(path) { bytes in Route(path: path, bytes: bytes) }
+    }
+
+    /// Matches on byte offsets into the path's UTF-8; Substrings are cut only for the
+    /// segments the route keeps (Substring index arithmetic costs more than the match).
+    private init(path: Substring, bytes: UnsafeBufferPointer<UInt8>) {
+        var bounds: [Range<Int>] = []
+        bounds.reserveCapacity(8)
+        var start = 0
+        for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "/") {
+            bounds.append(start..<i)
+            start = i + 1
+        }
+        bounds.append(start..<bytes.count)
+        func segment(_ k: Int) -> Substring {
+            let utf8 = path.utf8
+            let lower = utf8.index(utf8.startIndex, offsetBy: bounds[k].lowerBound)
+            return path[lower..<utf8.index(lower, offsetBy: bounds[k].count)]
+        }
+        func equals(_ k: Int, _ literal: StaticString) -> Bool {
+            literal.withUTF8Buffer { UnsafeBufferPointer(rebasing: bytes[bounds[k]]).elementsEqual($0) }
+        }
+
+        // A path starts with "/", so the first segment is empty; one trailing slash is tolerated.
+        guard bounds[0].isEmpty else { self = .unknown; return }
+        var end = bounds.count
+        if end > 2, bounds[end - 1].isEmpty { end -= 1 }
+        if end > 1, equals(1, "__mock") {
+            self = .control((2..<end).map(segment))
             return
         }
-        var s = segments[...]
-        if s.count >= 2, Self.equals(s[s.startIndex], "client"), Self.equals(s[s.startIndex + 1], "v4") { s = s.dropFirst(2) }
-        let i = s.startIndex
-        guard s.count >= 4, Self.equals(s[i], "zones"), Self.equals(s[i + 2], "ssl"), Self.equals(s[i + 3], "certificate_packs") else {
+        var i = 1
+        if end - i >= 2, equals(i, "client"), equals(i + 1, "v4") { i += 2 }
+        guard end - i >= 4, equals(i, "zones"), equals(i + 2, "ssl"), equals(i + 3, "certificate_packs") else {
             self = .unknown
             return
         }
-        let zone = s[i + 1]
-        switch s.count {
+        let zone = segment(i + 1)
+        switch end - i {
         case 4: self = .listPacks(zone: zone)
-        case 5 where Self.equals(s[i + 4], "order"): self = .orderPack(zone: zone)
-        case 5 where Self.equals(s[i + 4], "quota"): self = .quota(zone: zone)
-        case 5: self = .pack(zone: zone, id: s[i + 4])
+        case 5 where equals(i + 4, "order"): self = .orderPack(zone: zone)
+        case 5 where equals(i + 4, "quota"): self = .quota(zone: zone)
+        case 5: self = .pack(zone: zone, id: segment(i + 4))
         default: self = .unknown
         }
-    }
-
-    /// Splits on "/" scanning bytes (Character-level splitting costs grapheme breaking).
-    private static func segments(of path: Substring) -> [Substring] {
-        var result: [Substring] = []
-        result.reserveCapacity(8)
-        let utf8 = path.utf8
-        var start = utf8.startIndex
-        var i = start
-        while i != utf8.endIndex {
-            if utf8[i] == UInt8(ascii: "/") {
-                result.append(path[start..<i])
-                start = utf8.index(after: i)
-            }
-            i = utf8.index(after: i)
-        }
-        result.append(path[start..<utf8.endIndex])
-        return result
-    }
-
-    private static func equals(_ segment: Substring, _ literal: StaticString) -> Bool {
-        literal.withUTF8Buffer { segment.utf8.elementsEqual($0) }
     }
 }

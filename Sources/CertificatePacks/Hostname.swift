@@ -1,17 +1,31 @@
 /// Hostname syntax (RFC 1123 labels, one leading `*` label for wildcards).
 public enum Hostname {
     public static func isValid(_ host: String) -> Bool {
-        let bytes = Array(host.utf8)
-        guard !bytes.isEmpty, bytes.count <= 253 else { return false }
-        let labels = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard labels.count >= 2 else { return false }
-        for (i, label) in labels.enumerated() {
-            if i == 0 && label.count == 1 && label.first == UInt8(ascii: "*") { continue }
-            guard (1...63).contains(label.count),
-                  label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-"),
-                  label.allSatisfy({ isLabelByte($0) }) else { return false }
+        Identifier.withUTF8(host) { bytes in
+            guard !bytes.isEmpty, bytes.count <= 253 else { return false }
+            // One pass over the bytes, label by label, with no copies.
+            var labels = 0
+            var start = 0
+            for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: ".") {
+                let label = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                defer { labels += 1; start = end + 1 }
+                if labels == 0 && label.count == 1 && label[0] == UInt8(ascii: "*") { continue }
+                guard (1...63).contains(label.count),
+                      label[0] != UInt8(ascii: "-"), label[label.count - 1] != UInt8(ascii: "-"),
+                      label.allSatisfy(isLabelByte) else { return false }
+            }
+            return labels >= 2
         }
-        return true
+    }
+
+    /// ASCII letters lowered, every other byte kept: DNS names compare case-insensitively
+    /// in ASCII only, and a non-ASCII byte must stay to be refused by `isValid` (Unicode
+    /// lowercasing would turn the Kelvin sign into a valid `k`).
+    public static func lowercased(_ host: String) -> String {
+        Identifier.withUTF8(host) { bytes in
+            guard bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return host }
+            return String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
     }
 
     /// The apex itself, or any name below it (a wildcard covers one label below its base).

@@ -1,6 +1,7 @@
 /// Makes pack ids, certificate ids and validation tokens. With a seed the
 /// sequence is the same on every run (`--seed`), so tests can compare answers
-/// byte for byte; without one it draws from the system generator.
+/// byte for byte; without one the sequence starts at a point drawn once from the
+/// system generator (one getrandom(2) per process, not two per order).
 public struct IDGenerator: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         /// 32 lowercase hex digits, as in the seed's schema.
@@ -10,16 +11,14 @@ public struct IDGenerator: Sendable {
     }
 
     private var state: UInt64
-    private let seeded: Bool
 
     public init(seed: UInt64?) {
-        seeded = seed != nil
-        state = seed ?? 0
+        state = seed ?? UInt64.random(in: .min ... .max)
     }
 
-    /// SplitMix64: tiny, fast and good enough for identifiers that only need to be unique.
+    /// SplitMix64: tiny, fast, and a bijection of its counter, so no value repeats
+    /// within 2^64 draws.
     public mutating func next() -> UInt64 {
-        if !seeded { return UInt64.random(in: .min ... .max) }
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

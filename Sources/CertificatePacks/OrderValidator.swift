@@ -104,7 +104,7 @@ public struct OrderValidator: Sendable {
                 problems.append(.wrongType(field: "hosts/\(index)", expected: "a string", found: item.typeName))
                 continue
             }
-            let host = raw.lowercased()
+            let host = Hostname.lowercased(raw)
             guard Hostname.isValid(host) else {
                 problems.append(.invalidHostname(index: index, host: raw))
                 continue

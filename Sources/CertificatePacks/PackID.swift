@@ -13,9 +13,17 @@ public struct PackID: Hashable, Sendable {
     }
 
     /// Parses 32 lowercase hex digits or a lowercase UUID; nil for anything else.
+    @inlinable
     public init?(_ text: some StringProtocol) {
+        guard let id = Identifier.withUTF8(text, PackID.parse) else { return nil }
+        self = id
+    }
+
+    public static func parse(utf8: UnsafeBufferPointer<UInt8>) -> PackID? {
+        guard utf8.count == 32 || utf8.count == 36 else { return nil }
         var high: UInt64 = 0, low: UInt64 = 0, digits = 0, dashes = 0
-        for (position, c) in text.utf8.enumerated() {
+        for position in 0..<utf8.count {
+            let c = utf8[position]
             if c == UInt8(ascii: "-") {
                 guard position == 8 || position == 13 || position == 18 || position == 23 else { return nil }
                 dashes += 1
@@ -32,7 +40,7 @@ public struct PackID: Hashable, Sendable {
             if digits > 32 { return nil }
         }
         guard digits == 32, dashes == 0 || dashes == 4 else { return nil }
-        self.init(high: high, low: low, isUUID: dashes == 4)
+        return PackID(high: high, low: low, isUUID: dashes == 4)
     }
 
     /// The id as the API shows it.

@@ -48,9 +48,14 @@ enum ASCII {
 
     /// Two strings equal ignoring ASCII case, without allocating.
     static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
-        let x = a.utf8, y = b.utf8
-        guard x.count == y.count else { return false }
-        return zip(x, y).allSatisfy { lowercased($0) == lowercased($1) }
+        guard a.utf8.count == b.utf8.count else { return false }
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                for i in 0..<x.count where lowercased(x[i]) != lowercased(y[i]) { return false }
+                return true
+            }
+        }
+        return (fast ?? nil) ?? zip(a.utf8, b.utf8).allSatisfy { lowercased($0) == lowercased($1) }
     }
 
     /// Calls `body` with each comma-separated element of a list field value

@@ -6,16 +6,19 @@ public struct HTTPRequest: Sendable {
     /// an absolute-form target (`http://host:port/path?query`, RFC 9112 §3.2.2) arrives
     /// reduced to its path and query, so it always starts with `/` except for `*`
     /// (OPTIONS) and the authority-form of CONNECT.
-    public var target: String
+    public var target: String {
+        didSet { queryMark = HTTPRequest.queryMark(in: target) }
+    }
+    /// Where the `?` is, found once: `path` and `query` are read several times per request.
+    private var queryMark: String.Index?
     /// The path part of the target (before `?`), not percent-decoded.
     public var path: Substring {
-        // A byte scan: Character-level search costs grapheme breaking on every call.
-        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target[...] }
+        guard let q = queryMark else { return target[...] }
         return target[..<q]
     }
     /// The query part of the target (after `?`), if any, not percent-decoded.
     public var query: Substring? {
-        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        guard let q = queryMark else { return nil }
         return target[target.utf8.index(after: q)...]
     }
     /// HTTP version as (major, minor), e.g. (1, 1).
@@ -30,10 +33,21 @@ public struct HTTPRequest: Sendable {
     public init(method: String, target: String, version: HTTPVersion = .http11, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], remoteAddress: String = "") {
         self.method = method
         self.target = target
+        self.queryMark = HTTPRequest.queryMark(in: target)
         self.version = version
         self.headers = headers
         self.body = body
         self.remoteAddress = remoteAddress
+    }
+}
+
+extension HTTPRequest {
+    /// A byte scan over the contiguous UTF-8 (Character-level search costs grapheme breaking).
+    private static func queryMark(in target: String) -> String.Index? {
+        let utf8 = target.utf8
+        let offset = utf8.withContiguousStorageIfAvailable { $0.firstIndex(of: UInt8(ascii: "?")) }
+            ?? Array(utf8).firstIndex(of: UInt8(ascii: "?"))
+        return offset.map { utf8.index(utf8.startIndex, offsetBy: $0) }
     }
 }
 

@@ -63,7 +63,12 @@ public struct JSONObject: Sendable, Equatable {
     /// Byte-exact key equality.
     @inlinable
     static func sameKey(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+        guard a.utf8.count == b.utf8.count else { return false }
+        // Native strings are contiguous: compare buffers, not UTF8View iterators.
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in x.elementsEqual(y) }
+        }
+        return (fast ?? nil) ?? a.utf8.elementsEqual(b.utf8)
     }
 
     @inlinable public var count: Int { members.count }

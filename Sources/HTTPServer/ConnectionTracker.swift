@@ -1,7 +1,7 @@
 import Foundation
 import Dispatch
 
-/// Counts open connections across all queues: enforces `maxConnections` at accept
+/// Counts open connections across all loops: enforces `maxConnections` at accept
 /// time and lets `stop()` wait until every descriptor is closed.
 final class ConnectionTracker: @unchecked Sendable {
     private let condition = NSCondition()

@@ -1,12 +1,14 @@
-import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One accepted TCP connection: reads into the parser, calls the handler for one
 /// request at a time, writes responses strictly in order, and closes.
 ///
-/// Every method runs on the owning loop's serial queue; the handler's `reply` may
-/// come from any thread and hops back onto it. The descriptor is closed only in the
-/// cancel handler of its last DispatchSource, so the kernel cannot reuse the number
-/// while a source still watches it.
+/// Every method runs on the owning loop's thread, called for the level-triggered
+/// epoll events of its descriptor; the handler's `reply` may come from any thread
+/// and is handed to the loop with `execute`. The descriptor leaves the epoll set
+/// before it is closed, so the kernel cannot reuse the number while it is watched.
 final class HTTPConnection: @unchecked Sendable {
     private enum State {
         /// Reading and answering requests.
@@ -14,7 +16,7 @@ final class HTTPConnection: @unchecked Sendable {
         /// Last response flushed and write side shut; draining input until EOF or a
         /// deadline so the client is not sent a reset before it read the response.
         case lingering
-        /// Sources cancelled; waiting for the cancel handlers to close the descriptor.
+        /// Descriptor closed.
         case closed
     }
 
@@ -30,11 +32,14 @@ final class HTTPConnection: @unchecked Sendable {
     private var parser: HTTPRequestParser
     private var state = State.open
 
-    private var readSource: DispatchSourceRead?
-    private var writeSource: DispatchSourceWrite?
+    /// Set by the loop when it adopts the connection; part of every epoll token.
+    var generation: UInt32 = 0
+    /// Whether the descriptor is in the loop's epoll set, and with which events.
+    private var registered = false
+    private var registeredEvents: UInt32 = 0
     private var readPaused = false
-    private var writePaused = true
-    private var liveSources = 0
+    /// Output is queued: watch for EPOLLOUT.
+    private var awaitingWritable = false
 
     /// Parsed but not yet handled, in arrival order (`events[nextEvent...]`).
     private var events: [HTTPRequestParser.Event] = []
@@ -79,15 +84,38 @@ final class HTTPConnection: @unchecked Sendable {
         lastWriteProgress = now
     }
 
+    var fd: Int32 { socket.fd }
+
     // MARK: - Lifecycle
 
-    func start() {
-        let source = DispatchSource.makeReadSource(fileDescriptor: socket.fd, queue: loop.queue)
-        source.setEventHandler { [self] in readable() }
-        source.setCancelHandler { [self] in sourceCancelled() }
-        readSource = source
-        liveSources += 1
-        source.resume()
+    /// Starts watching the descriptor (on the loop, after `adopt`); false when epoll
+    /// refused it and the connection is closed already.
+    func start() -> Bool {
+        do {
+            try loop.register(socket.fd, events: EPoll.readable, generation: generation)
+        } catch {
+            close()
+            return false
+        }
+        registered = true
+        registeredEvents = EPoll.readable
+        return true
+    }
+
+    /// Readiness reported by epoll for this descriptor.
+    func handle(events: UInt32) {
+        let failed = events & (EPoll.error | EPoll.hangUp) != 0
+        if awaitingWritable, failed || events & EPoll.writable != 0 {
+            writable()
+        }
+        guard state != .closed, failed || events & EPoll.readable != 0 else { return }
+        if !readPaused {
+            readable()
+        } else if failed {
+            // Reset (or both directions shut) while we are not reading: level-triggered
+            // epoll would report it on every wait, and no response can be delivered.
+            abort(reset: false)
+        }
     }
 
     /// Server shutdown: close now unless a request is being handled or written.
@@ -127,30 +155,11 @@ final class HTTPConnection: @unchecked Sendable {
         dropQueuedEvents()
         output = []
         outputBytes = 0
-        if let source = readSource {
-            source.cancel()
-            // A suspended source delivers its cancel handler only once resumed.
-            if readPaused {
-                readPaused = false
-                source.resume()
-            }
-        }
-        if let source = writeSource {
-            source.cancel()
-            if writePaused {
-                writePaused = false
-                source.resume()
-            }
-        }
-    }
-
-    private func sourceCancelled() {
-        liveSources -= 1
-        guard liveSources == 0 else { return }
+        awaitingWritable = false
+        // Out of the epoll set first: once closed, the number may be reused at once.
+        loop.remove(socket.fd, registered: registered)
+        registered = false
         socket.close()
-        readSource = nil
-        writeSource = nil
-        loop.remove(self)
         context.tracker.didClose()
     }
 
@@ -159,12 +168,10 @@ final class HTTPConnection: @unchecked Sendable {
     private func readable() {
         guard state != .closed else { return }
         let buffer = loop.readBuffer
-        // Read until the socket would block, the peer closed or an error. Stopping at a
-        // short read is not enough: libdispatch on Linux reports EPOLLHUP/EPOLLERR once
-        // and then stops watching the descriptor, so a reset that arrives together with
-        // the last data is only seen by reading past that data (otherwise the connection
-        // would sit until its idle timeout). After a few reads, yield to the other
-        // connections of the loop and come back through its queue.
+        // A short read means the socket is drained for now: epoll is level-triggered, so
+        // anything arriving later (more data, EOF, a reset) is reported again and the
+        // usual exchange costs one recv. After a few full buffers, yield to the other
+        // connections of the loop; the next epoll_wait reports this one again.
         for _ in 0..<4 {
             let result: IOResult<Int>
             do {
@@ -180,7 +187,10 @@ final class HTTPConnection: @unchecked Sendable {
                 peerDidClose()
                 return
             case .processed(let count):
-                if state == .lingering { continue }
+                if state == .lingering {
+                    if count < buffer.count { return }
+                    continue
+                }
                 let now = monotonicNow()
                 lastReadProgress = now
                 let eventsBefore = events.count
@@ -193,17 +203,8 @@ final class HTTPConnection: @unchecked Sendable {
                     headStartedAt = 0
                 }
                 processEvents()
-                if state != .open || readPaused { return }
+                if state != .open || readPaused || count < buffer.count { return }
             }
-        }
-        readAgainSoon()
-    }
-
-    /// Reads again after the work already queued on the loop, unless reading is paused
-    /// by then (a resume reads again itself).
-    private func readAgainSoon() {
-        loop.queue.async { [self] in
-            if !readPaused { readable() }
         }
     }
 
@@ -213,7 +214,7 @@ final class HTTPConnection: @unchecked Sendable {
             close()
             return
         }
-        // EOF stays readable forever on a level-triggered source: stop watching it.
+        // EOF stays readable forever on level-triggered epoll: stop watching for input.
         pauseReading()
         if inFlight || nextEvent < events.count || outputBytes > 0 {
             // Answer what was fully received, then close (processEvents / complete).
@@ -223,18 +224,29 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private func pauseReading() {
-        guard !readPaused, state != .closed, let source = readSource else { return }
+        guard !readPaused, state != .closed else { return }
         readPaused = true
-        source.suspend()
+        updateInterest()
     }
 
     private func resumeReading() {
-        guard readPaused, !peerClosed, state != .closed, let source = readSource else { return }
+        guard readPaused, !peerClosed, state != .closed else { return }
         readPaused = false
-        source.resume()
-        // A hang-up that arrived while paused may already have been reported (once)
-        // and consumed: look at the socket instead of waiting for an event.
-        readAgainSoon()
+        // Level-triggered: input or a hang-up that arrived meanwhile is reported at once.
+        updateInterest()
+    }
+
+    /// Tells epoll what this connection waits for now (EPOLL_CTL_MOD only on a change).
+    private func updateInterest() {
+        guard registered, state != .closed else { return }
+        let wanted = (readPaused ? 0 : EPoll.readable) | (awaitingWritable ? EPoll.writable : 0)
+        guard wanted != registeredEvents else { return }
+        do {
+            try loop.updateInterest(socket.fd, events: wanted, generation: generation)
+            registeredEvents = wanted
+        } catch {
+            abort(reset: false)
+        }
     }
 
     /// Backpressure: a client that pipelines without reading its responses is
@@ -299,12 +311,12 @@ final class HTTPConnection: @unchecked Sendable {
         let loop = self.loop
         context.handler.handle(request) { [self] reply in
             // A reply given inside `handle` is applied right after it returns (no
-            // queue hop, no recursion); any other goes through the loop's queue.
+            // thread hop, no recursion); any other is handed to the loop with `execute`.
             if loop.isCurrent, insideHandler, requestToken == token {
                 if synchronousReply == nil { synchronousReply = reply }
                 return
             }
-            loop.queue.async { [self] in
+            loop.execute { [self] in
                 complete(token: token, reply: reply)
                 processEvents()
             }
@@ -385,22 +397,8 @@ final class HTTPConnection: @unchecked Sendable {
             outputOffset = written - head.count
         }
         outputBytes = head.count + body.count - written
-        enableWriteSource()
-    }
-
-    private func enableWriteSource() {
-        if writeSource == nil {
-            let source = DispatchSource.makeWriteSource(fileDescriptor: socket.fd, queue: loop.queue)
-            source.setEventHandler { [self] in writable() }
-            source.setCancelHandler { [self] in sourceCancelled() }
-            writeSource = source
-            liveSources += 1
-            writePaused = true
-        }
-        if writePaused, let source = writeSource {
-            writePaused = false
-            source.resume()
-        }
+        awaitingWritable = true
+        updateInterest()
     }
 
     private func writable() {
@@ -424,10 +422,9 @@ final class HTTPConnection: @unchecked Sendable {
                 outputOffset = 0
             }
         }
-        if !writePaused, let source = writeSource {
-            writePaused = true
-            source.suspend()
-        }
+        awaitingWritable = false
+        updateInterest()
+        guard state == .open else { return }
         if closeAfterFlush {
             finishClosing()
         } else {
@@ -460,11 +457,9 @@ final class HTTPConnection: @unchecked Sendable {
         state = .lingering
         lingerDeadline = monotonicNow() &+ context.lingerTimeout
         dropQueuedEvents()
-        if readPaused, let source = readSource {
-            readPaused = false
-            source.resume()
-        }
-        readAgainSoon()
+        // Drain on EPOLLIN (reported at once if input is already waiting).
+        readPaused = false
+        updateInterest()
     }
 
     // MARK: - Timeouts

@@ -4,12 +4,12 @@ import Dispatch
 import Glibc
 #endif
 
-/// An HTTP/1.1 server on non-blocking sockets and Dispatch.
+/// An HTTP/1.1 server on non-blocking sockets and epoll.
 ///
-/// One listening socket per configured host; accepted connections are spread
-/// round-robin over one serial queue per core, each connection watched by a
-/// DispatchSource. Requests are parsed incrementally and handed to `handler` one at
-/// a time per connection; responses go out in request order.
+/// One listening socket per configured host, accepted on a Dispatch queue; accepted
+/// connections are spread round-robin over one epoll loop thread per usable core.
+/// Requests are parsed incrementally and handed to `handler` one at a time per
+/// connection; responses go out in request order.
 ///
 /// ```swift
 /// let server = HTTPServer(configuration: .init(port: 0), handler: MyHandler())
@@ -85,14 +85,12 @@ public final class HTTPServer: @unchecked Sendable {
             throw SocketError(call: "start", errno: EINVAL, detail: "the server was already started")
         }
         let bound = try bindListeners()
-        let context = ServerContext(configuration: configuration, handler: handler, errorResponder: responder, tracker: tracker)
-        let loopCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        loops = (0..<loopCount).map { ConnectionLoop(label: "HTTPServer.connections.\($0)", context: context) }
-        // A quarter of the shortest timeout between 10 ms and 0.5 s: a connection is
-        // closed at most 25% (or 0.5 s) after its deadline.
-        let shortest = [configuration.headerTimeout, configuration.idleTimeout].filter { $0 > 0 }.min() ?? 2
-        let sweepInterval = min(0.5, max(0.01, shortest / 4))
-        for loop in loops { loop.startSweeping(interval: sweepInterval) }
+        do {
+            loops = try startLoops()
+        } catch {
+            for (socket, _) in bound { socket.close() }
+            throw error
+        }
 
         port = bound.first?.1.port ?? configuration.port
         addresses = bound.map { $0.1.description }
@@ -108,6 +106,28 @@ public final class HTTPServer: @unchecked Sendable {
         }
         for listener in listeners { listener.source.resume() }
         state = .running
+    }
+
+    /// One loop per CPU this process may use (a server under `taskset -c 0` runs one).
+    private func startLoops() throws -> [ConnectionLoop] {
+        let context = ServerContext(configuration: configuration, handler: handler, errorResponder: responder, tracker: tracker)
+        let loopCount = max(1, allowedProcessorCount() ?? ProcessInfo.processInfo.activeProcessorCount)
+        // A quarter of the shortest timeout between 10 ms and 0.5 s: a connection is
+        // closed at most 25% (or 0.5 s) after its deadline.
+        let shortest = [configuration.headerTimeout, configuration.idleTimeout].filter { $0 > 0 }.min() ?? 2
+        let sweepInterval = min(0.5, max(0.01, shortest / 4))
+        var loops: [ConnectionLoop] = []
+        do {
+            for index in 0..<loopCount {
+                let loop = try ConnectionLoop(name: "HTTPServer.\(index)", context: context, sweepInterval: sweepInterval)
+                loops.append(loop)
+                try loop.start()
+            }
+        } catch {
+            for loop in loops { loop.stopAndJoin() }
+            throw error
+        }
+        return loops
     }
 
     /// The port actually bound (the real one after port 0). Valid after `start()`.
@@ -199,11 +219,11 @@ public final class HTTPServer: @unchecked Sendable {
                 default:
                     // EMFILE, ENFILE, ENOBUFS, ENOMEM or worse: back off instead of spinning
                     // on a backlog we cannot take from; the listener stays open.
-                    listener.pause(for: 0.1, on: acceptQueue)
+                    listener.pause(for: 0.1, on: acceptQueue, timer: loops[0])
                     return
                 }
             } catch {
-                listener.pause(for: 0.1, on: acceptQueue)
+                listener.pause(for: 0.1, on: acceptQueue, timer: loops[0])
                 return
             }
             guard case .processed(let (socket, peer)) = result else { return }
@@ -217,7 +237,10 @@ public final class HTTPServer: @unchecked Sendable {
             let loop = loops[nextLoop]
             nextLoop = (nextLoop + 1) % loops.count
             let connection = HTTPConnection(socket: socket, remoteAddress: peer.description, loop: loop)
-            loop.queue.async { loop.adopt(connection) }
+            if !loop.execute({ loop.adopt(connection) }) {
+                socket.close()
+                tracker.didClose()
+            }
         }
     }
 
@@ -257,15 +280,17 @@ public final class HTTPServer: @unchecked Sendable {
         }
         listenersClosed.wait()
 
-        for loop in loops { loop.queue.async { loop.beginShutdown() } }
+        for loop in loops { loop.execute { loop.beginShutdown() } }
         if !tracker.waitUntilNoneOpen(deadline: Date(timeIntervalSinceNow: max(0, gracePeriod))) {
-            for loop in loops { loop.queue.async { loop.closeAll() } }
+            for loop in loops { loop.execute { loop.closeAll() } }
             _ = tracker.waitUntilNoneOpen(deadline: Date(timeIntervalSinceNow: 5))
         }
-        for loop in loops { loop.queue.sync { loop.stopSweeping() } }
+        // The threads exit after closing whatever is left; their descriptors close here.
+        for loop in loops { loop.stopAndJoin() }
 
         condition.lock()
         self.listeners = []
+        self.loops = []
         state = .stopped
         condition.broadcast()
         condition.unlock()

@@ -18,14 +18,18 @@ final class Listener {
 
     /// Stops accepting for `delay` seconds: on EMFILE/ENFILE the pending connection
     /// stays in the backlog and the level-triggered source would fire again at once.
-    func pause(for delay: Double, on queue: DispatchQueue) {
+    /// `timer` counts the delay (a Dispatch timer may need a descriptor, and there
+    /// is none left); the resume comes back on `queue`.
+    func pause(for delay: Double, on queue: DispatchQueue, timer: ConnectionLoop) {
         guard !isPaused, !isCancelled else { return }
         isPaused = true
         source.suspend()
-        queue.asyncAfter(deadline: .now() + delay) { [self] in
-            guard isPaused, !isCancelled else { return }
-            isPaused = false
-            source.resume()
+        timer.execute(after: delay) { [self] in
+            queue.async { [self] in
+                guard isPaused, !isCancelled else { return }
+                isPaused = false
+                source.resume()
+            }
         }
     }
 

@@ -2,8 +2,9 @@
 import Glibc
 #endif
 
-/// A thin, copyable handle on a socket descriptor. Owns nothing: whoever holds the
-/// descriptor's DispatchSource closes it, in the source's cancel handler.
+/// A thin, copyable handle on a socket descriptor. Owns nothing: a connection closes
+/// its descriptor after taking it out of its loop's epoll set, a listener in its
+/// DispatchSource's cancel handler.
 struct Socket {
     let fd: Int32
 

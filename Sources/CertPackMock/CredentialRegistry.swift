@@ -1,4 +1,4 @@
-import CertificatePacks
+import Locks
 import FoundationEssentials
 
 /// The credentials the mock accepts, from the fixtures plus any added at run time.

@@ -1,4 +1,4 @@
-import CertificatePacks
+import Locks
 import FoundationEssentials
 
 /// Test-set rules that make matching Cloudflare requests fail, slow down or drop:

@@ -1,4 +1,4 @@
-import CertificatePacks
+import Locks
 import FoundationEssentials
 
 /// Cloudflare's global limit (1200 requests per 5 minutes per credential): past

@@ -1,4 +1,4 @@
-import CertificatePacks
+import Locks
 import FoundationEssentials
 
 /// Every Cloudflare request the mock answered, newest last, capped in size.

@@ -1,3 +1,4 @@
+import Locks
 import FoundationEssentials
 
 /// The certificate-pack use cases (order, read, list, edit, delete, quota) and the

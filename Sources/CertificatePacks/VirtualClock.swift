@@ -1,3 +1,4 @@
+import Locks
 import FoundationEssentials
 
 /// The time every pack's status is computed against. In `.system` mode it is the

@@ -13,17 +13,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
-        // Sockets, Dispatch and HTTP/1.1; knows nothing of Cloudflare.
-        .target(name: "HTTPServer"),
+        // Mutex and condition variable on pthreads (NSLock and NSCondition need all of Foundation).
+        .target(name: "Locks"),
+        // Sockets, epoll and HTTP/1.1; knows nothing of Cloudflare.
+        .target(name: "HTTPServer", dependencies: ["Locks"]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
         .target(name: "StrictJSON"),
         // The domain without I/O: packs, order validation, lifecycle, store.
-        .target(name: "CertificatePacks", dependencies: ["StrictJSON"]),
+        .target(name: "CertificatePacks", dependencies: ["StrictJSON", "Locks"]),
         // Cloudflare's API and the control API on top of the two above.
         .target(
             name: "CertPackMock",
             dependencies: [
-                "HTTPServer", "StrictJSON", "CertificatePacks",
+                "HTTPServer", "StrictJSON", "CertificatePacks", "Locks",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -37,6 +39,7 @@ let package = Package(
         ),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
+        .testTarget(name: "LocksTests", dependencies: ["Locks"]),
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks"]),
         .testTarget(name: "CertPackMockTests", dependencies: ["CertPackMock", "HTTPServer"]),
     ],

@@ -60,12 +60,14 @@ struct CloudflareAPI: Sendable {
 
     private func order(_ request: HTTPRequest, zone: Zone) -> Result<HTTPResponse, APIError> {
         guard zone.advancedCertificateManager else { return .failure(.advancedCertificateManagerRequired) }
+        // An order needs a body: an empty one is malformed JSON (6007), as at Cloudflare.
+        guard !request.body.isEmpty else { return .failure(.malformedJSON) }
         let body: JSONValue
         switch parseJSONBody(request) {
-        case .success(let value): body = value ?? .null
+        case .success(let value?): body = value
+        case .success(nil): return .failure(.malformedJSON)
         case .failure(let e): return .failure(e)
         }
-        guard !request.body.isEmpty else { return .failure(.malformedJSON) }
         switch validator.validate(body, zone: zone) {
         case .failure(let rejection): return .failure(.invalidOrder(rejection))
         case .success(let order):

@@ -1,4 +1,5 @@
-import Foundation
+import Locks
+import FoundationEssentials
 
 /// The credentials the mock accepts, from the fixtures plus any added at run time.
 /// Secrets are kept as bytes next to each credential so a lookup allocates nothing.
@@ -18,7 +19,7 @@ public final class CredentialRegistry: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private let fixtures: [Entry]
     private var added: [Entry] = []
     /// `added + fixtures` (a credential added at run time wins), kept ready for lookups.

@@ -1,4 +1,5 @@
-import Foundation
+import Locks
+import FoundationEssentials
 
 /// Test-set rules that make matching Cloudflare requests fail, slow down or drop:
 /// "the next N times" or always. Checked before the API handles a request.
@@ -37,7 +38,7 @@ public final class FaultRules: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var rules: [Rule] = []
     private var nextID = 1
 

@@ -1,5 +1,5 @@
 import CertificatePacks
-import Foundation
+import FoundationEssentials
 import StrictJSON
 
 /// The zones, credentials and packs loaded at start. `builtIn` equals the files in
@@ -122,7 +122,7 @@ extension Fixtures {
     }
 
     static func entries(_ directory: String, _ name: String, required: Bool) throws -> [Entry] {
-        let path = (directory as NSString).appendingPathComponent(name)
+        let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
         guard let data = FileManager.default.contents(atPath: path) else {
             if !required { return [] }
             throw FixtureError(description: "\(path): cannot read the file (the fixtures folder needs zones.json and credentials.json; see fixtures/ in the repository)")

@@ -1,6 +1,6 @@
 import CertificatePacks
 import Dispatch
-import Foundation
+import FoundationEssentials
 import HTTPServer
 import Logging
 

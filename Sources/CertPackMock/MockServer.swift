@@ -1,5 +1,5 @@
 import CertificatePacks
-import Foundation
+import FoundationEssentials
 import HTTPServer
 import Logging
 

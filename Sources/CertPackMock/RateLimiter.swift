@@ -1,4 +1,5 @@
-import Foundation
+import Locks
+import FoundationEssentials
 
 /// Cloudflare's global limit (1200 requests per 5 minutes per credential): past
 /// it every request is refused with 971 until the window ends. Off by default.
@@ -15,7 +16,7 @@ public final class RateLimiter: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var settingsValue: Settings
     private var windows: [String: (start: Double, count: Int)] = [:]
 

@@ -1,4 +1,5 @@
-import Foundation
+import Locks
+import FoundationEssentials
 
 /// Every Cloudflare request the mock answered, newest last, capped in size.
 /// Secrets never enter it: credentials are recorded by their fixture name.
@@ -37,7 +38,7 @@ public final class RequestJournal: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var entries: [Entry] = []
     private var nextSequence = 1
     /// Bytes of paths and bodies held, so hostile 1 MiB bodies cannot make the journal huge.

@@ -1,4 +1,5 @@
-import Foundation
+import Locks
+import FoundationEssentials
 
 /// The certificate-pack use cases (order, read, list, edit, delete, quota) and the
 /// test controls over them, behind one lock. Status is never stored: every read
@@ -10,7 +11,7 @@ public final class CertificatePackService: @unchecked Sendable {
     }
 
     public let clock: VirtualClock
-    private let lock = NSLock()
+    private let lock = Lock()
     private var store = PackStore()
     private var zones: [String: Zone] = [:]
     private var ids: IDGenerator

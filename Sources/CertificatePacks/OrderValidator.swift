@@ -75,6 +75,11 @@ public struct OrderValidator: Sendable {
     private func validateDays(_ value: JSONValue, _ problems: inout [OrderProblem]) -> Int? {
         // JSON Schema's "integer" is any number with no fraction, so 90.0 and 9e1 are 90.
         guard case .number(let n) = value, let days = n.exactInteger else {
+            if case .number(let n) = value, n.doubleValue.isInfinite || n.doubleValue.rounded() == n.doubleValue {
+                // A whole number too large for Int (1e400, 10^30): an integer, just not an offered one.
+                problems.append(.notAllowed(field: "validity_days", value: String(n.literal.prefix(40)), allowed: allowedValidityDays.map(String.init)))
+                return nil
+            }
             let found = value.typeName == "number" ? "a number with a fraction" : value.typeName
             problems.append(.wrongType(field: "validity_days", expected: "an integer", found: found))
             return nil

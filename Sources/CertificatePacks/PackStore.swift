@@ -1,7 +1,7 @@
 /// Packs in a compact form: fixed-size records in chunks that never move, an
 /// index from the id's bits to the record, and per zone the records in order of
 /// creation (so a page of a list is a slice, whatever the zone holds). About 170
-/// bytes a pack with three hosts. Not thread-safe: `CertificatePackService` owns it under its lock.
+/// bytes a pack with three hosts; a deleted pack's record is reused by the next order. Not thread-safe: `CertificatePackService` owns it under its lock.
 struct PackStore {
     /// One pack as stored; strings are rebuilt only when a pack is read.
     private struct Record {
@@ -25,6 +25,8 @@ struct PackStore {
     private static let noStatus = UInt8.max
     private var chunks: [ContiguousArray<Record>] = []
     private var recordCount = 0
+    /// Records of deleted packs, reused before the store grows.
+    private var freeRecords: [Int] = []
     private var index: [PackID.Key: Int] = [:]
     private var zoneIDs: [String] = []
     private var zoneIndex: [String: UInt32] = [:]
@@ -43,7 +45,7 @@ struct PackStore {
     func pack(_ id: PackID, zoneID: String) -> CertificatePack? {
         guard let n = index[id.key], let zone = zoneIndex[zoneID] else { return nil }
         let record = self[n]
-        guard record.live, record.zone == zone, record.id.low == id.low else { return nil }
+        guard record.live, record.zone == zone else { return nil }
         return pack(from: record)
     }
 
@@ -51,19 +53,25 @@ struct PackStore {
     func zoneID(of id: PackID) -> String? {
         guard let n = index[id.key] else { return nil }
         let record = self[n]
-        return record.live && record.id.low == id.low ? zoneIDs[Int(record.zone)] : nil
+        return record.live ? zoneIDs[Int(record.zone)] : nil
     }
 
     mutating func insert(_ pack: CertificatePack) {
         guard let id = PackID(pack.id) else { return }
         let zone = zone(for: pack.zoneID)
-        let n = recordCount
-        if n % Self.chunkSize == 0 {
-            chunks.append(ContiguousArray())
-            chunks[chunks.count - 1].reserveCapacity(Self.chunkSize)
+        let n: Int
+        if let free = freeRecords.popLast() {
+            n = free
+            self[n] = record(from: pack, id: id, zone: zone)
+        } else {
+            n = recordCount
+            if n % Self.chunkSize == 0 {
+                chunks.append(ContiguousArray())
+                chunks[chunks.count - 1].reserveCapacity(Self.chunkSize)
+            }
+            chunks[chunks.count - 1].append(record(from: pack, id: id, zone: zone))
+            recordCount += 1
         }
-        chunks[chunks.count - 1].append(record(from: pack, id: id, zone: zone))
-        recordCount += 1
         index[id.key] = n
         zoneOrder[Int(zone)].append(n)
         count += 1
@@ -81,6 +89,7 @@ struct PackStore {
         self[n].live = false
         self[n].hosts = ""
         index[id.key] = nil
+        freeRecords.append(n)
         let zone = Int(self[n].zone)
         if let position = zoneOrder[zone].lastIndex(of: n) { zoneOrder[zone].remove(at: position) }
         count -= 1
@@ -117,6 +126,7 @@ struct PackStore {
             index[self[n].id.key] = nil
             self[n].live = false
             self[n].hosts = ""
+            freeRecords.append(n)
             count -= 1
         }
         zoneOrder[Int(zone)] = []

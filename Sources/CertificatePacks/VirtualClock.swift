@@ -1,4 +1,5 @@
-import Foundation
+import Locks
+import FoundationEssentials
 
 /// The time every pack's status is computed against. In `.system` mode it is the
 /// wall clock plus an offset that `advance` grows; in `.manual` mode it stands
@@ -9,7 +10,7 @@ public final class VirtualClock: @unchecked Sendable {
         case manual
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var offset: Double = 0
     private var manualNow: Double
     public private(set) var mode: Mode

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 /// `certpack-mock healthcheck`: exit 0 when a mock answers on the address, 1 otherwise.
 struct Healthcheck: ParsableCommand {
@@ -19,7 +19,7 @@ struct Healthcheck: ParsableCommand {
         let host = Setting.resolve(host, env: "CERTPACK_MOCK_HEALTHCHECK_HOST", default: "127.0.0.1")
         let port = try Setting.resolve(port, env: "CERTPACK_MOCK_PORT", default: 8080) { Int($0) }
         guard HealthProbe.check(host: host, port: port, timeoutSeconds: max(1, timeout)) else {
-            FileHandle.standardError.write(Data("certpack-mock healthcheck: no healthy mock at \(host):\(port)\n".utf8))
+            StandardError.write("certpack-mock healthcheck: no healthy mock at \(host):\(port)\n")
             throw ExitCode(1)
         }
         print("ok")

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 
 /// `--log-format`: one line per event, for people (`text`) or machines (`json`).
@@ -31,7 +34,7 @@ struct LineLogHandler: LogHandler {
             }
             text = "{" + fields.map { "\(Self.quote($0.0)):\(Self.value($0.0, $0.1))" }.joined(separator: ",") + "}\n"
         }
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardError.write(text)
     }
 
     /// Numbers stay numbers in JSON logs.

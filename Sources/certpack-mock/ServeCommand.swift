@@ -2,7 +2,7 @@ import ArgumentParser
 import CertificatePacks
 import CertPackMock
 import Dispatch
-import Foundation
+import FoundationEssentials
 import HTTPServer
 import Logging
 
@@ -155,7 +155,7 @@ struct Serve: ParsableCommand {
         }
         var clockStartValue: Double?
         if let raw = Setting.optional(clockStart, env: "CERTPACK_MOCK_CLOCK_START") {
-            guard let parsed = Double(raw) ?? ISO8601DateFormatter().date(from: raw)?.timeIntervalSince1970 else {
+            guard let parsed = Double(raw) ?? (try? Date(raw, strategy: .iso8601))?.timeIntervalSince1970 else {
                 throw SettingError(description: "--clock-start '\(raw)' is neither seconds since 1970 nor RFC 3339 like 2026-01-01T00:00:00Z")
             }
             clockStartValue = parsed

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Resolves a setting as the README promises: flag, then environment variable, then default.
 struct Setting {
@@ -8,7 +8,7 @@ struct Setting {
         if let flag { return flag }
         guard let raw = environment[name], !raw.isEmpty else { return value }
         guard let parsed = parse(raw) else {
-            throw SettingError(description: "\(name)=\(raw) is not valid; see `certpack-mock --help` for the accepted values")
+            throw SettingError(description: "\(name)=\(raw) is not valid; see `certpack-mock serve --help` for the accepted values")
         }
         return parsed
     }

@@ -1,5 +1,8 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Catches SIGINT and SIGTERM from the moment it is made, so a signal that arrives while
 /// the server is still starting is kept rather than killing the process or being lost.

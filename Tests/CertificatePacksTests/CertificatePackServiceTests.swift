@@ -1,3 +1,4 @@
+import Foundation
 import CertificatePacks
 import Testing
 
@@ -106,5 +107,22 @@ import Testing
         #expect(s.read(id, zoneID: zone.id) == nil)
         #expect(s.delete(id, zoneID: zone.id) == nil)
         #expect(s.quota(zoneID: zone.id).used == 0)
+    }
+
+    @Test func anOrderAfterADeleteReusesNothingButTheSlot() throws {
+        let s = service()
+        let first = try s.order(order, zoneID: zone.id).pack.id
+        let second = try s.order(OrderRequest(hosts: ["example.com", "www.example.com"], validationMethod: .http, validityDays: 30, certificateAuthority: .google), zoneID: zone.id).pack.id
+        let third = try s.order(order, zoneID: zone.id).pack.id
+        #expect(s.delete(second, zoneID: zone.id) != nil)
+        // The new pack takes the deleted one's storage but none of its data or its place in the list.
+        let fourth = try s.order(OrderRequest(hosts: ["example.com", "api.example.com"], validationMethod: .txt, validityDays: 90, certificateAuthority: .sslCom), zoneID: zone.id).pack.id
+        #expect(s.read(second, zoneID: zone.id) == nil)
+        let listed = s.list(zoneID: zone.id, includeAll: true, page: 1, perPage: 10).items.map(\.pack.id)
+        #expect(listed == [first, third, fourth])
+        let reused = try #require(s.read(fourth, zoneID: zone.id)?.pack)
+        #expect(reused.hosts == ["example.com", "api.example.com"] && reused.certificateAuthority == .sslCom && reused.validationMethod == .txt)
+        #expect(s.read(first, zoneID: zone.id)?.pack.hosts == ["example.com"])
+        #expect(s.quota(zoneID: zone.id).used == 3)
     }
 }

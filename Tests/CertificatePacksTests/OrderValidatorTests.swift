@@ -58,6 +58,9 @@ import Testing
         let base = #"{"type":"advanced","hosts":["example.com"],"validation_method":"txt","certificate_authority":"google","validity_days":"#
         #expect(try problems(base + "90.5}") == [.wrongType(field: "validity_days", expected: "an integer", found: "a number with a fraction")])
         #expect(try problems(base + "60}") == [.notAllowed(field: "validity_days", value: "60", allowed: ["14", "30", "90", "365"])])
+        // Whole numbers beyond Int are integers all the same: not offered, rather than "a fraction".
+        #expect(try problems(base + "1e400}") == [.notAllowed(field: "validity_days", value: "1e400", allowed: ["14", "30", "90", "365"])])
+        #expect(try problems(base + "123456789012345678901234567890}") == [.notAllowed(field: "validity_days", value: "1234567890123456789012345678901234567890".prefix(30).description, allowed: ["14", "30", "90", "365"])])
     }
 
     @Test func hostRules() throws {

@@ -108,3 +108,13 @@ def test_a_taken_port_is_reported_with_a_way_out():
         result = run("--host", "127.0.0.1", "--port", str(port))
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1 port {port}" in result.stderr and "--port 0" in result.stderr
+
+
+def test_clock_start_takes_rfc3339_or_epoch_seconds():
+    for start, expected in [("2026-01-01T00:00:00Z", 1767225600.0), ("1767225600.5", 1767225600.5)]:
+        mock = MockProcess("--clock", "manual", "--clock-start", start)
+        try:
+            clock = mock.control("GET", "clock")
+            assert (clock["epoch_seconds"], clock["mode"]) == (expected, "manual")
+        finally:
+            assert mock.stop() == 0

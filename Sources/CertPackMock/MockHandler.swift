@@ -93,13 +93,26 @@ struct MockHandler: HTTPHandler {
         guard logger.logLevel <= level else { return }
         let ms = Self.milliseconds(since: started)
         let code = codes.first.map { " \($0)" } ?? ""
-        logger.log(level: level, "\(request.method) \(request.path) \(response.status)\(code) \(String(format: "%.2f", ms))ms", metadata: [
+        logger.log(level: level, "\(request.method) \(request.path) \(response.status)\(code) \(Self.fixed(ms, places: 2))ms", metadata: [
             "method": .string(request.method), "path": .string(String(request.path)), "status": .stringConvertible(response.status),
-            "code": codes.first.map { .stringConvertible($0) } ?? .string(""), "duration_ms": .string(String(format: "%.3f", ms)),
+            "code": codes.first.map { .stringConvertible($0) } ?? .string(""), "duration_ms": .string(Self.fixed(ms, places: 3)),
         ])
     }
 
     static func milliseconds(since start: UInt64) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds &- start) / 1_000_000
     }
+
+    /// `ms` with exactly `places` decimals (String(format:) needs all of Foundation).
+    static func fixed(_ value: Double, places: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let scaled = Int((abs(value) * scale).rounded())
+        let sign = value < 0 && scaled != 0 ? "-" : ""
+        let whole = String(scaled / Int(scale))
+        guard places > 0 else { return sign + whole }
+        let fraction = String(scaled % Int(scale))
+        return sign + whole + "." + String(repeating: "0", count: places - fraction.count) + fraction
+    }
+
 }

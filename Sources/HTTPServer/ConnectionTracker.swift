@@ -1,10 +1,9 @@
-import Foundation
-import Dispatch
+import Locks
 
 /// Counts open connections across all loops: enforces `maxConnections` at accept
 /// time and lets `stop()` wait until every descriptor is closed.
 final class ConnectionTracker: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var open = 0
 
     var count: Int {
@@ -30,12 +29,13 @@ final class ConnectionTracker: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Waits until no connection is open or `deadline` passes; true when none is open.
-    func waitUntilNoneOpen(deadline: Date) -> Bool {
+    /// Waits until no connection is open or `seconds` pass; true when none is open.
+    func waitUntilNoneOpen(seconds: Double) -> Bool {
+        let deadline = Condition.monotonicNow() + max(0, seconds)
         condition.lock()
         defer { condition.unlock() }
         while open > 0 {
-            if !condition.wait(until: deadline) { return open == 0 }
+            if !condition.wait(untilMonotonic: deadline) { return open == 0 }
         }
         return true
     }

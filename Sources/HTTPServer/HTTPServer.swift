@@ -1,4 +1,4 @@
-import Foundation
+import Locks
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -42,7 +42,7 @@ public final class HTTPServer: @unchecked Sendable {
         case idle, running, stopping, stopped
     }
 
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var state = State.idle
     private var responder: @Sendable (HTTPProtocolError) -> HTTPResponse
     private var listeners: [Listener] = []
@@ -111,7 +111,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// One loop per CPU this process may use (a server under `taskset -c 0` runs one).
     private func startLoops() throws -> [ConnectionLoop] {
         let context = ServerContext(configuration: configuration, handler: handler, errorResponder: responder, tracker: tracker)
-        let loopCount = max(1, allowedProcessorCount() ?? ProcessInfo.processInfo.activeProcessorCount)
+        let loopCount = max(1, allowedProcessorCount() ?? sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         // A quarter of the shortest timeout between 10 ms and 0.5 s: a connection is
         // closed at most 25% (or 0.5 s) after its deadline.
         let shortest = [configuration.headerTimeout, configuration.idleTimeout].filter { $0 > 0 }.min() ?? 2
@@ -281,9 +281,9 @@ public final class HTTPServer: @unchecked Sendable {
         listenersClosed.wait()
 
         for loop in loops { loop.execute { loop.beginShutdown() } }
-        if !tracker.waitUntilNoneOpen(deadline: Date(timeIntervalSinceNow: max(0, gracePeriod))) {
+        if !tracker.waitUntilNoneOpen(seconds: gracePeriod) {
             for loop in loops { loop.execute { loop.closeAll() } }
-            _ = tracker.waitUntilNoneOpen(deadline: Date(timeIntervalSinceNow: 5))
+            _ = tracker.waitUntilNoneOpen(seconds: 5)
         }
         // The threads exit after closing whatever is left; their descriptors close here.
         for loop in loops { loop.stopAndJoin() }

@@ -1,10 +1,10 @@
-import Foundation
+import Locks
 
 /// Work handed to a loop thread from other threads (late handler replies, new
 /// connections, shutdown), plus the eventfd that wakes the loop out of `epoll_wait`.
 final class LoopTaskQueue: @unchecked Sendable {
     let wakeUp: EventFD
-    private let lock = NSLock()
+    private let lock = Lock()
     private var pending: [() -> Void] = []
     private var isClosed = false
 

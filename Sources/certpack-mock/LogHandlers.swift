@@ -53,7 +53,7 @@ struct LineLogHandler: LogHandler {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+                if u.value < 0x20 { out += "\\u" + padded(u.value, 4, radix: 16) } else { out.unicodeScalars.append(u) }
             }
         }
         return out + "\""
@@ -65,7 +65,14 @@ struct LineLogHandler: LogHandler {
         var tm = tm()
         var secs = t.tv_sec
         gmtime_r(&secs, &tm)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                      tm.tm_hour, tm.tm_min, tm.tm_sec, t.tv_nsec / 1_000_000)
+        return padded(tm.tm_year + 1900, 4) + "-" + padded(tm.tm_mon + 1, 2) + "-" + padded(tm.tm_mday, 2)
+            + "T" + padded(tm.tm_hour, 2) + ":" + padded(tm.tm_min, 2) + ":" + padded(tm.tm_sec, 2)
+            + "." + padded(t.tv_nsec / 1_000_000, 3) + "Z"
+    }
+
+    /// `value` in `radix` with leading zeros up to `width` digits.
+    private static func padded(_ value: some BinaryInteger, _ width: Int, radix: Int = 10) -> String {
+        let digits = String(value, radix: radix)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }

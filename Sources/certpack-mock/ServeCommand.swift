@@ -142,7 +142,7 @@ struct Serve: ParsableCommand {
         }
 
         let hosts = Setting.resolve(host, env: "CERTPACK_MOCK_HOST", default: "127.0.0.1,::1")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .split(separator: ",").map(Setting.trimmed).filter { !$0.isEmpty }
         guard !hosts.isEmpty else { throw SettingError(description: "--host needs at least one address, e.g. 127.0.0.1") }
         let port = try count(self.port, "CERTPACK_MOCK_PORT", "port", default: 8080)
         guard port <= 65535 else { throw SettingError(description: "--port must be from 0 to 65535, got \(port)") }

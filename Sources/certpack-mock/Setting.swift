@@ -17,6 +17,13 @@ struct Setting {
         flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 } ?? value
     }
 
+    /// A list element without the spaces and tabs around it ("127.0.0.1, ::1").
+    static func trimmed(_ element: Substring) -> String {
+        let isBlank = { (c: Character) in c == " " || c == "\t" }
+        guard let first = element.firstIndex(where: { !isBlank($0) }), let last = element.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(element[first...last])
+    }
+
     static func optional(_ flag: String?, env name: String) -> String? {
         flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }

@@ -25,6 +25,6 @@ struct StartupBanner {
                 logger.notice("credential \(credential.name): X-Auth-Email: \(email) X-Auth-Key: \(key) (\(perms), \(scope))")
             }
         }
-        logger.notice("test controls under \(mock.baseURL.absoluteString.replacingOccurrences(of: "/client/v4", with: ""))/__mock/ (health, reset, clock, lifecycle, requests, faults, zones, credentials, state)")
+        logger.notice("test controls under \(mock.baseURL.absoluteString.dropLast("/client/v4".count))/__mock/ (health, reset, clock, lifecycle, requests, faults, zones, credentials, state)")
     }
 }

@@ -60,7 +60,7 @@ struct MockHandler: HTTPHandler {
     /// The Cloudflare answer, after the rate limit.
     private func answer(_ request: HTTPRequest, route: Route, started: UInt64) -> HTTPResponse {
         let result: (response: HTTPResponse, codes: [Int], caller: String)
-        if let retryAfter = state.rateLimiter.check(key: rateLimitKey(request.headers), now: state.clock.now()) {
+        if let retryAfter = state.rateLimiter.check(key: { rateLimitKey(request.headers) }, now: state.clock.now()) {
             let error = APIError.rateLimited(retryAfter: retryAfter)
             result = (Envelope.failure(error), error.codes, "rate-limited")
         } else {

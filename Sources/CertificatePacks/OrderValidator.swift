@@ -103,7 +103,6 @@ public struct OrderValidator: Sendable {
             if items.count > Self.maxHosts { return nil }
         }
         var hosts: [String] = []
-        var seen = Set<String>()
         for (index, item) in items.enumerated() {
             guard case .string(let raw) = item else {
                 problems.append(.wrongType(field: "hosts/\(index)", expected: "a string", found: item.typeName))
@@ -118,13 +117,14 @@ public struct OrderValidator: Sendable {
                 problems.append(.hostOutsideZone(index: index, host: raw, zone: zone.name))
                 continue
             }
-            guard seen.insert(host).inserted else {
+            // At most 50 hosts: a scan beats hashing each into a Set.
+            guard !hosts.contains(host) else {
                 problems.append(.duplicateHost(index: index, host: raw))
                 continue
             }
             hosts.append(host)
         }
-        if !items.isEmpty, !seen.contains(zone.name) {
+        if !items.isEmpty, !hosts.contains(zone.name) {
             problems.append(.apexMissing(zone: zone.name))
         }
         return problems.count == before ? hosts : nil

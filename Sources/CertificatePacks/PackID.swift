@@ -45,15 +45,19 @@ public struct PackID: Hashable, Sendable {
 
     /// The id as the API shows it.
     public var text: String {
-        let digits = Hex.digits
-        var out = [UInt8](repeating: UInt8(ascii: "-"), count: isUUID ? 36 : 32)
-        var o = 0
-        for i in 0..<32 {
-            if isUUID && (i == 8 || i == 12 || i == 16 || i == 20) { o += 1 }
-            let word = i < 16 ? high : low
-            out[o] = digits[Int((word >> UInt64(60 - (i % 16) * 4)) & 0xF)]
-            o += 1
+        // Written straight into the string's storage: no intermediate array.
+        String(unsafeUninitializedCapacity: isUUID ? 36 : 32) { out in
+            var o = 0
+            for i in 0..<32 {
+                if isUUID && (i == 8 || i == 12 || i == 16 || i == 20) {
+                    out[o] = UInt8(ascii: "-")
+                    o += 1
+                }
+                let nibble = UInt8(truncatingIfNeeded: ((i < 16 ? high : low) >> UInt64(60 - (i % 16) * 4)) & 0xF)
+                out[o] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+                o += 1
+            }
+            return o
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

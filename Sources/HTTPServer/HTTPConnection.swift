@@ -271,9 +271,10 @@ final class HTTPConnection: @unchecked Sendable {
     /// request, never more than one request in flight.
     private func processEvents() {
         while state == .open, !inFlight, nextEvent < events.count {
-            let event = events[nextEvent]
-            // Release the slot's request early; the array is reset once drained.
-            events[nextEvent] = .continueExpected
+            // Moved out of its slot, not copied: a copy retains and releases every
+            // header string of the request once more.
+            var event = HTTPRequestParser.Event.continueExpected
+            swap(&event, &events[nextEvent])
             nextEvent += 1
             switch event {
             case .continueExpected:

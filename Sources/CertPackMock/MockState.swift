@@ -64,7 +64,11 @@ public final class MockState: Sendable {
         let now = clock.now()
         for fixture in configuration.fixtures.packs {
             // An active fixture pack has finished every stage in any mode; other statuses are pinned.
-            let finished = PackTimeline(startedAt: now - 1e9, steps: Int.max / 2,
+            // Ordered a day (plus the stage durations) ago, so its certificates read as issued
+            // yesterday and valid for `validity_days` from then, not expired decades ago.
+            let d = configuration.durations
+            let startedAt = now - 86_400 - (d.initializing + d.validation + d.issuance + d.deployment)
+            let finished = PackTimeline(startedAt: startedAt, steps: Int.max / 2,
                                         forcedStatus: fixture.status == .active ? nil : fixture.status)
             service.insert(CertificatePack(id: fixture.id, zoneID: fixture.zoneID, order: fixture.order, scenario: .none, timeline: finished))
         }

@@ -48,6 +48,22 @@ import Testing
         #expect((active.result?["certificates"] as? [Any])?.count == 2)
     }
 
+    @Test func theFixturePackHoldsCertificatesValidNow() throws {
+        let mock = try startMock()
+        defer { mock.stop() }
+        let client = try RawHTTPClient(port: mock.port)
+        let r = try #require(client.request("GET", "/client/v4/zones/\(C.zone)/ssl/certificate_packs/\(C.zone)", headers: C.edit))
+        let result = try #require(r.result)
+        #expect(result["status"] as? String == "active")
+        let certificates = try #require(result["certificates"] as? [[String: Any]])
+        #expect(certificates.count == 2)
+        // The manual clock starts at 2027-01-15T08:00:00Z (1,800,000,000 s).
+        for certificate in certificates {
+            #expect(certificate["uploaded_on"] as? String == "2027-01-14T07:59:59Z")
+            #expect(certificate["expires_on"] as? String == "2027-04-14T07:59:59Z")
+        }
+    }
+
     @Test func malformedJSONIs6007() throws {
         let mock = try startMock()
         defer { mock.stop() }

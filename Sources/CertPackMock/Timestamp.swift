@@ -7,18 +7,22 @@ enum Timestamp {
         var secs = total % 86_400
         if secs < 0 { secs += 86_400; days -= 1 }
         let (y, m, d) = civil(fromDays: days)
-        var out = [UInt8]()
-        out.reserveCapacity(20)
-        func two(_ v: Int64) { out.append(UInt8(48 + v / 10)); out.append(UInt8(48 + v % 10)) }
         let year = max(0, min(9999, y))
-        two(year / 100); two(year % 100)
-        out.append(UInt8(ascii: "-")); two(m)
-        out.append(UInt8(ascii: "-")); two(d)
-        out.append(UInt8(ascii: "T")); two(secs / 3600)
-        out.append(UInt8(ascii: ":")); two(secs % 3600 / 60)
-        out.append(UInt8(ascii: ":")); two(secs % 60)
-        out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
+        // Written straight into the string's storage: a GET of an active pack formats six.
+        return String(unsafeUninitializedCapacity: 20) { out in
+            func two(_ v: Int64, at i: Int) {
+                out[i] = UInt8(48 + v / 10)
+                out[i + 1] = UInt8(48 + v % 10)
+            }
+            two(year / 100, at: 0); two(year % 100, at: 2)
+            out[4] = UInt8(ascii: "-"); two(m, at: 5)
+            out[7] = UInt8(ascii: "-"); two(d, at: 8)
+            out[10] = UInt8(ascii: "T"); two(secs / 3600, at: 11)
+            out[13] = UInt8(ascii: ":"); two(secs % 3600 / 60, at: 14)
+            out[16] = UInt8(ascii: ":"); two(secs % 60, at: 17)
+            out[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 
     /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).

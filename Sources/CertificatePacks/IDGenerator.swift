@@ -40,15 +40,8 @@ public struct IDGenerator: Sendable {
 /// Deterministic values derived from a pack id, so the same pack always shows
 /// the same validation tokens and certificate ids without storing them.
 public enum Hex {
-    static let digits = Array("0123456789abcdef".utf8)
-
     public static func string(_ a: UInt64, _ b: UInt64) -> String {
-        var out = [UInt8](repeating: 0, count: 32)
-        for i in 0..<16 {
-            out[i] = digits[Int((a >> UInt64(60 - i * 4)) & 0xF)]
-            out[16 + i] = digits[Int((b >> UInt64(60 - i * 4)) & 0xF)]
-        }
-        return String(decoding: out, as: UTF8.self)
+        PackID(high: a, low: b, isUUID: false).text
     }
 
     /// FNV-1a over the parts, then two rounds of mixing: 32 hex digits.

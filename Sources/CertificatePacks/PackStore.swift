@@ -161,9 +161,17 @@ struct PackStore {
             branding: pack.cloudflareBranding, live: true)
     }
 
+    /// "a,b,c" back into hosts, splitting bytes (a Character-level split walks graphemes).
+    private static func splitHosts(_ joined: String) -> [String] {
+        Identifier.withUTF8(joined) { bytes in
+            bytes.split(separator: UInt8(ascii: ","))
+                .map { String(decoding: UnsafeBufferPointer(rebasing: $0), as: UTF8.self) }
+        }
+    }
+
     private func pack(from r: Record) -> CertificatePack {
         let order = OrderRequest(
-            hosts: r.hosts.split(separator: ",").map(String.init), validationMethod: Self.methods[Int(r.method)],
+            hosts: Self.splitHosts(r.hosts), validationMethod: Self.methods[Int(r.method)],
             validityDays: Int(r.validityDays), certificateAuthority: Self.authorities[Int(r.authority)],
             cloudflareBranding: r.branding)
         let timeline = PackTimeline(startedAt: r.startedAt, attempt: Int(r.attempt), steps: Int(r.steps),

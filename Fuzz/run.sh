@@ -40,24 +40,32 @@ compile() {
   fi
 }
 
+# A library module the targets import, built once into $build/modules and lib$1.a.
+library() {
+  if stale "$build/lib$1.a" "Sources/$1"; then
+    compile -module-name "$1" -emit-module -emit-module-path "$build/modules/$1.swiftmodule" \
+      -emit-library -static "Sources/$1"/*.swift -o "$build/lib$1.a"
+  fi
+}
+
 build_target() {
   case $1 in
     http-parser)
-      stale "$build/fuzz-http-parser" Sources/HTTPServer Fuzz/HTTPRequestParserFuzz.swift &&
-        compile -module-name HTTPServer Sources/HTTPServer/*.swift Fuzz/HTTPRequestParserFuzz.swift -o "$build/fuzz-http-parser"
+      library Locks
+      stale "$build/fuzz-http-parser" Sources/HTTPServer Fuzz/HTTPRequestParserFuzz.swift "$build/libLocks.a" &&
+        compile -module-name HTTPServer -I "$build/modules" Sources/HTTPServer/*.swift Fuzz/HTTPRequestParserFuzz.swift \
+          "$build/libLocks.a" -o "$build/fuzz-http-parser"
       ;;
     json)
       stale "$build/fuzz-json" Sources/StrictJSON Fuzz/JSONReaderFuzz.swift &&
         compile -module-name StrictJSON Sources/StrictJSON/*.swift Fuzz/JSONReaderFuzz.swift -o "$build/fuzz-json"
       ;;
     order-body)
-      if stale "$build/libStrictJSON.a" Sources/StrictJSON; then
-        compile -module-name StrictJSON -emit-module -emit-module-path "$build/modules/StrictJSON.swiftmodule" \
-          -emit-library -static Sources/StrictJSON/*.swift -o "$build/libStrictJSON.a"
-      fi
-      stale "$build/fuzz-order-body" Sources/CertificatePacks Fuzz/OrderBodyFuzz.swift "$build/libStrictJSON.a" &&
+      library StrictJSON
+      library Locks
+      stale "$build/fuzz-order-body" Sources/CertificatePacks Fuzz/OrderBodyFuzz.swift "$build/libStrictJSON.a" "$build/libLocks.a" &&
         compile -module-name CertificatePacks -I "$build/modules" Sources/CertificatePacks/*.swift \
-          Fuzz/OrderBodyFuzz.swift "$build/libStrictJSON.a" -o "$build/fuzz-order-body"
+          Fuzz/OrderBodyFuzz.swift "$build/libStrictJSON.a" "$build/libLocks.a" -o "$build/fuzz-order-body"
       ;;
     *)
       echo "Fuzz/run.sh: unknown target $1 (http-parser, order-body, json)" >&2

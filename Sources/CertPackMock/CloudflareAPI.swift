@@ -60,11 +60,10 @@ struct CloudflareAPI: Sendable {
 
     private func order(_ request: HTTPRequest, zone: Zone) -> Result<HTTPResponse, APIError> {
         guard zone.advancedCertificateManager else { return .failure(.advancedCertificateManagerRequired) }
-        // An order needs a body: an empty one is malformed JSON (6007), as at Cloudflare.
-        guard !request.body.isEmpty else { return .failure(.malformedJSON) }
         let body: JSONValue
         switch parseJSONBody(request) {
         case .success(let value?): body = value
+        // An order needs a body: an empty one is malformed JSON (6007), as at Cloudflare.
         case .success(nil): return .failure(.malformedJSON)
         case .failure(let e): return .failure(e)
         }

@@ -219,7 +219,7 @@ struct ControlAPI: Sendable {
     }
 
     private func newZone(_ body: ControlBody) throws -> Zone {
-        guard let name = body.string("name")?.lowercased(), Hostname.isValid(name), !name.hasPrefix("*") else {
+        guard let name = body.string("name").map(Hostname.lowercased), Hostname.isValid(name), !name.hasPrefix("*") else {
             throw Self.invalid("name: give the zone's apex hostname, e.g. {\"name\": \"my-test.example\"}")
         }
         let id = body.string("id") ?? Hex.derived("zone", name)

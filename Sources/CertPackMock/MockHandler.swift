@@ -78,10 +78,10 @@ struct MockHandler: HTTPHandler {
     }
 
     private func record(_ request: HTTPRequest, _ response: HTTPResponse, started: UInt64, codes: [Int], caller: String) {
-        let now = state.clock.now()
+        // Built inside `record`, which skips it when the journal is off (--journal-limit 0).
         state.journal.record { sequence in
             RequestJournal.Entry(
-                sequence: sequence, time: now, method: request.method, path: String(request.path),
+                sequence: sequence, time: state.clock.now(), method: request.method, path: String(request.path),
                 query: request.query.map(String.init), status: response.status, errorCodes: codes,
                 durationMilliseconds: Self.milliseconds(since: started), credential: caller,
                 body: String(decoding: request.body.prefix(65_536), as: UTF8.self))

@@ -28,11 +28,13 @@ public final class RateLimiter: @unchecked Sendable {
     }
 
     /// nil when allowed; otherwise seconds until the window ends (for Retry-After).
-    /// `key` is asked for only when the limit is on: off (the default) costs no header lookups.
-    func check(key makeKey: () -> String, now: Double) -> Int? {
+    /// `key` and `now` are asked for only when the limit is on: off (the default) costs
+    /// no header lookups and no clock read.
+    func check(key makeKey: () -> String, now readNow: @autoclosure () -> Double) -> Int? {
         lock.lock(); defer { lock.unlock() }
         guard settingsValue.enabled else { return nil }
         let key = makeKey()
+        let now = readNow()
         var window = windows[key] ?? (now, 0)
         if now - window.start >= settingsValue.windowSeconds { window = (now, 0) }
         window.count += 1

@@ -27,24 +27,20 @@ public final class CertificatePackService: @unchecked Sendable {
         self.ids = IDGenerator(seed: seed)
     }
 
-    private func locked<T>(_ body: () throws -> T) rethrows -> T {
-        lock.lock(); defer { lock.unlock() }
-        return try body()
-    }
 
     // MARK: Zones
 
-    public func addZone(_ zone: Zone) { locked { zones[zone.id] = zone } }
+    public func addZone(_ zone: Zone) { lock.withLock { zones[zone.id] = zone } }
 
-    public func zone(_ id: some StringProtocol) -> Zone? { locked { zones[String(id)] } }
+    public func zone(_ id: some StringProtocol) -> Zone? { lock.withLock { zones[String(id)] } }
 
-    public var allZones: [Zone] { locked { zones.values.sorted { $0.id < $1.id } } }
+    public var allZones: [Zone] { lock.withLock { zones.values.sorted { $0.id < $1.id } } }
 
     // MARK: Cloudflare's operations
 
     /// Stores a new pack in `initializing` (or further, in immediate mode).
     public func order(_ request: OrderRequest, zoneID: String) throws -> PackSnapshot {
-        try locked {
+        try lock.withLock {
             let zone = zones[zoneID]
             let allocated = zone?.quotaAllocated ?? 0
             if store.count(inZone: zoneID) >= allocated { throw Failure.quotaExceeded(allocated: allocated) }
@@ -62,7 +58,7 @@ public final class CertificatePackService: @unchecked Sendable {
 
     /// Inserts a pack as given (fixtures, in-process helpers); replaces one with the same id.
     public func insert(_ pack: CertificatePack) {
-        locked {
+        lock.withLock {
             guard let id = PackID(pack.id) else { return }
             if store.contains(id) { store.update(pack) } else { store.insert(pack) }
         }
@@ -71,7 +67,7 @@ public final class CertificatePackService: @unchecked Sendable {
     /// A pack as a read sees it. In per-read mode each read moves the pack one stage
     /// after answering, so the first GET after an order shows the next stage.
     public func read(_ id: some StringProtocol, zoneID: String) -> PackSnapshot? {
-        locked {
+        lock.withLock {
             guard let packID = PackID(id), var pack = store.pack(packID, zoneID: zoneID) else { return nil }
             if lifecycle.mode == .perRead && pack.timeline.forcedStatus == nil {
                 pack.timeline.steps += 1
@@ -83,7 +79,7 @@ public final class CertificatePackService: @unchecked Sendable {
 
     /// A page of a zone's packs, oldest first. Without `includeAll` only active packs count.
     public func list(zoneID: String, includeAll: Bool, page: Int, perPage: Int) -> (items: [PackSnapshot], totalCount: Int) {
-        locked {
+        lock.withLock {
             let now = clock.now()
             let start = (page - 1).multipliedReportingOverflow(by: perPage)
             if includeAll {
@@ -106,7 +102,7 @@ public final class CertificatePackService: @unchecked Sendable {
     /// PATCH: a pack whose attempt timed out starts again from `initializing`;
     /// `cloudflareBranding` is set when given. Other packs are returned as they are.
     public func edit(_ id: some StringProtocol, zoneID: String, cloudflareBranding: Bool?) -> PackSnapshot? {
-        locked {
+        lock.withLock {
             guard let packID = PackID(id), var pack = store.pack(packID, zoneID: zoneID) else { return nil }
             let now = clock.now()
             if let cloudflareBranding { pack.cloudflareBranding = cloudflareBranding }
@@ -122,22 +118,22 @@ public final class CertificatePackService: @unchecked Sendable {
     }
 
     public func delete(_ id: some StringProtocol, zoneID: String) -> CertificatePack? {
-        locked { PackID(id).flatMap { store.remove($0, zoneID: zoneID) } }
+        lock.withLock { PackID(id).flatMap { store.remove($0, zoneID: zoneID) } }
     }
 
     /// `advanced.allocated` and `advanced.used` for the quota endpoint.
     public func quota(zoneID: String) -> (allocated: Int, used: Int) {
-        locked { (zones[zoneID]?.quotaAllocated ?? 0, store.count(inZone: zoneID)) }
+        lock.withLock { (zones[zoneID]?.quotaAllocated ?? 0, store.count(inZone: zoneID)) }
     }
 
     // MARK: Test controls
 
-    public var lifecycleMode: LifecycleMode { locked { lifecycle.mode } }
-    public var lifecycleDurations: LifecycleDurations { locked { lifecycle.durations } }
+    public var lifecycleMode: LifecycleMode { lock.withLock { lifecycle.mode } }
+    public var lifecycleDurations: LifecycleDurations { lock.withLock { lifecycle.durations } }
 
     /// Changes the mode; every pack keeps the stage it is at.
     public func setLifecycleMode(_ mode: LifecycleMode) {
-        locked {
+        lock.withLock {
             guard mode != lifecycle.mode else { return }
             let now = clock.now()
             for pack in store.allPacks {
@@ -153,7 +149,7 @@ public final class CertificatePackService: @unchecked Sendable {
     /// in manual or per-read mode; in timed mode, moves its start back instead.
     @discardableResult
     public func step(_ id: String?, zoneID: String? = nil, count: Int = 1) -> [PackSnapshot] {
-        locked {
+        lock.withLock {
             let now = clock.now()
             let targets: [CertificatePack]
             if let id {
@@ -183,7 +179,7 @@ public final class CertificatePackService: @unchecked Sendable {
 
     /// Pins a pack to any status of the enum (nil releases it back to its lifecycle).
     public func force(_ id: String, zoneID: String? = nil, status: PackStatus?) -> PackSnapshot? {
-        locked {
+        lock.withLock {
             guard let packID = PackID(id), let zoneID = zoneID ?? store.zoneID(of: packID),
                   var pack = store.pack(packID, zoneID: zoneID) else { return nil }
             pack.timeline.forcedStatus = status
@@ -194,7 +190,7 @@ public final class CertificatePackService: @unchecked Sendable {
 
     /// Every pack as it reads now, zone by zone in creation order.
     public func snapshotAll() -> [PackSnapshot] {
-        locked {
+        lock.withLock {
             let now = clock.now()
             return store.zonesWithPacks.sorted().flatMap { zone in
                 store.packs(inZone: zone).map { lifecycle.snapshot(of: $0, at: now) }
@@ -202,11 +198,11 @@ public final class CertificatePackService: @unchecked Sendable {
         }
     }
 
-    public var packCount: Int { locked { store.count } }
+    public var packCount: Int { lock.withLock { store.count } }
 
     /// Forgets every pack (or a zone's) and restarts the id sequence, so a reset run repeats a seeded run.
     public func removeAllPacks(zoneID: String? = nil) {
-        locked {
+        lock.withLock {
             if let zoneID { store.removeAll(inZone: zoneID) } else {
                 store.removeAll()
                 ids = IDGenerator(seed: seed)
@@ -215,7 +211,7 @@ public final class CertificatePackService: @unchecked Sendable {
     }
 
     public func removeZone(_ id: String) {
-        locked {
+        lock.withLock {
             zones[id] = nil
             store.removeAll(inZone: id)
         }

@@ -13,7 +13,7 @@ public struct Zone: Sendable, Equatable {
 
     public init(id: String, name: String, advancedCertificateManager: Bool = true, enterprise: Bool = false, quotaAllocated: Int = 100) {
         self.id = id
-        self.name = name.lowercased()
+        self.name = Hostname.lowercased(name)
         self.advancedCertificateManager = advancedCertificateManager
         self.enterprise = enterprise
         self.quotaAllocated = quotaAllocated

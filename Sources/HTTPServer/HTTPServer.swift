@@ -25,8 +25,8 @@ public final class HTTPServer: @unchecked Sendable {
     /// (400, 413, 414, 417, 431, 501, 505). The server adds `Connection: close` and
     /// closes after writing it. Read when `start()` runs; set it before.
     public var protocolErrorResponder: @Sendable (HTTPProtocolError) -> HTTPResponse {
-        get { withLock { responder } }
-        set { withLock { responder = newValue } }
+        get { condition.withLock { responder } }
+        set { condition.withLock { responder = newValue } }
     }
 
     /// The default `protocolErrorResponder`: a short text/plain body with the message.
@@ -132,12 +132,12 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// The port actually bound (the real one after port 0). Valid after `start()`.
     public var boundPort: Int {
-        withLock { state == .idle ? configuration.port : port }
+        condition.withLock { state == .idle ? configuration.port : port }
     }
 
     /// Every address listening, e.g. `["127.0.0.1:8080", "[::1]:8080"]`. Valid after `start()`.
     public var boundAddresses: [String] {
-        withLock { addresses }
+        condition.withLock { addresses }
     }
 
     /// Connections currently open (handy for tests and metrics).
@@ -301,11 +301,5 @@ public final class HTTPServer: @unchecked Sendable {
         condition.lock()
         while state == .running || state == .stopping { condition.wait() }
         condition.unlock()
-    }
-
-    private func withLock<T>(_ body: () -> T) -> T {
-        condition.lock()
-        defer { condition.unlock() }
-        return body()
     }
 }

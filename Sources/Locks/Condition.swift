@@ -32,6 +32,13 @@ public final class Condition: @unchecked Sendable {
 
     public func unlock() { pthread_mutex_unlock(mutex) }
 
+    /// Runs `body` holding the lock.
+    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock()
+        defer { unlock() }
+        return try body()
+    }
+
     /// Waits for a signal; the caller holds the lock and re-checks its predicate.
     public func wait() { pthread_cond_wait(condition, mutex) }
 

@@ -52,6 +52,9 @@ import Testing
         // The Kelvin sign lowercases to "k" in Unicode; kept, it is refused as it should be.
         let kelvin = "\u{212A}.example.com"
         #expect(Hostname.lowercased(kelvin) == kelvin && !Hostname.isValid(Hostname.lowercased(kelvin)))
+        // Zone names are lowered the same way.
+        #expect(Zone(id: "023e105f4ecef8ad9ca31a8372d0c353", name: "EXAMPLE.com").name == "example.com")
+        #expect(Zone(id: "023e105f4ecef8ad9ca31a8372d0c353", name: kelvin).name == kelvin)
     }
 
     @Test func unseededGeneratorsStillGiveDistinctIDs() {

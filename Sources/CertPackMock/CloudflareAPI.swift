@@ -27,6 +27,8 @@ struct CloudflareAPI: Sendable {
         case .listPacks(let zone), .quota(let zone): (operation, allowed) = ((zone, .sslRead), ["GET", "HEAD"])
         case .orderPack(let zone): (operation, allowed) = ((zone, .sslEdit), ["POST"])
         case .pack(let zone, _): (operation, allowed) = ((zone, request.method == "GET" || request.method == "HEAD" ? .sslRead : .sslEdit), ["GET", "HEAD", "PATCH", "DELETE"])
+        case .verifications(let zone), .dcvDelegationUUID(let zone): (operation, allowed) = ((zone, .sslRead), ["GET", "HEAD"])
+        case .verification(let zone, _): (operation, allowed) = ((zone, .sslEdit), ["PATCH"])
         case .control, .unknown: return .failure(.noRoute)
         }
         // Cloudflare publishes no answer for a wrong method on these paths; 405 with Allow is HTTP's.
@@ -52,6 +54,14 @@ struct CloudflareAPI: Sendable {
             case "DELETE": return delete(id: id, zone: zone)
             default: return read(id: id, zone: zone)
             }
+        case .verifications: return verifications(request, zone: zone)
+        case .verification(_, let id):
+            guard Identifier.isPackID(id) else { return .failure(.couldNotRoute(request.path)) }
+            return changeValidation(request, id: id, zone: zone)
+        case .dcvDelegationUUID:
+            return .success(Envelope.success { w in
+                w.objectStart(); w.key("uuid"); w.string(DCVDelegation.uuid(zoneID: zone.id)); w.objectEnd()
+            })
         default: return .failure(.noRoute)
         }
     }
@@ -125,6 +135,61 @@ struct CloudflareAPI: Sendable {
         }
         guard let snapshot = service.edit(id, zoneID: zone.id, cloudflareBranding: branding) else { return .failure(.packNotFound) }
         return .success(Envelope.success { snapshot.write(into: &$0) })
+    }
+
+    /// `retry=true` rechecks every pack waiting on validation; `false`, `0` or none do not
+    /// (real clients send PHP's `false`); anything else is refused like a bad list parameter.
+    private func verifications(_ request: HTTPRequest, zone: Zone) -> Result<HTTPResponse, APIError> {
+        let retry: Bool
+        switch QueryParameters(request.query)["retry"] {
+        case nil, "false", "0": retry = false
+        case "true", "1": retry = true
+        case let other?:
+            return .failure(APIError(status: 400, items: [.init(code: 1490, message: "retry: \(other.prefix(40)) is not one of true.", pointer: "retry")]))
+        }
+        let snapshots = service.verifications(zoneID: zone.id, retry: retry)
+        return .success(Envelope.success { w in
+            w.arrayStart()
+            for snapshot in snapshots { snapshot.verification?.write(into: &w) }
+            w.arrayEnd()
+        })
+    }
+
+    private func changeValidation(_ request: HTTPRequest, id: Substring, zone: Zone) -> Result<HTTPResponse, APIError> {
+        let object: JSONObject
+        switch parseJSONBody(request) {
+        case .failure(let e): return .failure(e)
+        case .success(nil): return .failure(.invalidOrder(OrderRejection(problems: [.missingField("validation_method")])))
+        case .success(.object(let o)?): object = o
+        case .success(let other?): return .failure(.invalidOrder(OrderRejection(problems: [.bodyNotObject(found: other.typeName)])))
+        }
+        let method: ValidationMethod
+        switch object["validation_method"] {
+        case nil, .null?: return .failure(.invalidOrder(OrderRejection(problems: [.missingField("validation_method")])))
+        case .string("cname")?: return .failure(.cnameValidationNotOffered)
+        case .string(let s)?:
+            guard let m = ValidationMethod(rawValue: s) else {
+                return .failure(.invalidOrder(OrderRejection(problems: [.notAllowed(field: "validation_method", value: s, allowed: ["http", "cname", "txt", "email"])])))
+            }
+            method = m
+        case let other?:
+            return .failure(.invalidOrder(OrderRejection(problems: [.wrongType(field: "validation_method", expected: "a string", found: other.typeName)])))
+        }
+        do {
+            let snapshot = try service.changeValidation(id, zoneID: zone.id, to: method, rules: validator)
+            return .success(Envelope.success { w in
+                w.objectStart()
+                w.key("status"); w.string(snapshot.status.rawValue)
+                w.key("validation_method"); w.string(snapshot.pack.validationMethod.rawValue)
+                w.objectEnd()
+            })
+        } catch CertificatePackService.Failure.validationMethodLocked(let status) {
+            return .failure(.validationMethodLocked(status))
+        } catch CertificatePackService.Failure.methodNotOffered(let problems) {
+            return .failure(APIError(status: 400, items: problems.map { .init(code: $0.code, message: $0.message, pointer: "/validation_method") }))
+        } catch {
+            return .failure(.packNotFound)
+        }
     }
 
     private func delete(id: Substring, zone: Zone) -> Result<HTTPResponse, APIError> {

@@ -78,6 +78,18 @@ struct ControlAPI: Sendable {
             state.service.setLifecycleMode(mode)
             return lifecycleAnswer()
 
+        case ("POST", ["packs"]):
+            let snapshot: PackSnapshot
+            do {
+                snapshot = try state.service.create(try packDraft(body))
+            } catch CertificatePackService.Failure.unknownZone {
+                throw Self.invalid("zone_id: no zone with id \(body.string("zone_id") ?? "")", status: 404)
+            } catch CertificatePackService.Failure.packExists {
+                throw Self.invalid("id: a pack with id \(body.string("id") ?? "") exists; delete it first, or move it with /status or /step", status: 409)
+            } catch CertificatePackService.Failure.invalidPackID {
+                throw Self.invalid("id: must be 32 lowercase hex characters or a lowercase UUID (or leave it out)")
+            }
+            return Envelope.success { snapshot.write(into: &$0) }
         case ("POST", ["packs", "step"]):
             return packsAnswer(state.service.step(nil, count: body.int("count") ?? 1))
         case ("POST", ["packs", ":id", "step"]):
@@ -216,6 +228,39 @@ struct ControlAPI: Sendable {
         }
         return FaultRules.Rule(method: body.string("method"), path: body.string("path") ?? "*", action: action,
                                delayMilliseconds: delay, times: times, headers: headers)
+    }
+
+    /// A pack to create directly: only syntax is checked, no order rule or quota.
+    private func packDraft(_ body: ControlBody) throws -> PackDraft {
+        guard let zoneID = body.string("zone_id") else { throw Self.invalid("zone_id: give the id of a known zone") }
+        if body.value("id") != nil && body.string("id") == nil { throw Self.invalid("id: must be a string (or leave it out)") }
+        guard case .array(let items)? = body.value("hosts"), !items.isEmpty else {
+            throw Self.invalid("hosts: give a non-empty array of hostnames")
+        }
+        let hosts = try items.map { item -> String in
+            guard case .string(let raw) = item, Hostname.isValid(Hostname.lowercased(raw)) else {
+                throw Self.invalid("hosts: each must be a hostname such as www.example.com or *.example.com")
+            }
+            return Hostname.lowercased(raw)
+        }
+        func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ fallback: E) throws -> E where E.RawValue == String {
+            guard let value = body.value(key), value != .null else { return fallback }
+            guard case .string(let raw) = value, let e = E(rawValue: raw) else {
+                throw Self.invalid("\(key): must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return e
+        }
+        let days = body.value("validity_days") == nil ? 90 : body.int("validity_days")
+        guard let days, allowedValidityDays.contains(days) else { throw Self.invalid("validity_days: must be one of 14, 30, 90, 365") }
+        if body.value("cloudflare_branding") != nil && body.bool("cloudflare_branding") == nil { throw Self.invalid("cloudflare_branding: must be true or false") }
+        if body.value("pinned") != nil && body.bool("pinned") == nil { throw Self.invalid("pinned: must be true or false") }
+        let seconds = body.value("seconds_in_status") == nil ? 0 : body.double("seconds_in_status")
+        guard let seconds, seconds >= 0, seconds.isFinite else { throw Self.invalid("seconds_in_status: must be a number of seconds >= 0") }
+        let order = OrderRequest(hosts: hosts, validationMethod: try choice("validation_method", ValidationMethod.txt),
+                                 validityDays: days, certificateAuthority: try choice("certificate_authority", CertificateAuthority.letsEncrypt),
+                                 cloudflareBranding: body.bool("cloudflare_branding") ?? false)
+        return PackDraft(id: body.string("id"), zoneID: zoneID, order: order, status: try choice("status", PackStatus.initializing),
+                         pinned: body.bool("pinned") ?? false, secondsInStatus: seconds)
     }
 
     private func newZone(_ body: ControlBody) throws -> Zone {

@@ -49,6 +49,12 @@ public final class MockServer: Sendable {
     public var faults: FaultRules { state.faults }
     public var credentials: CredentialRegistry { state.credentials }
 
+    /// Creates a pack directly, as `POST /__mock/packs` does: any id, any status, no order
+    /// rules or quota. E.g. a pack waiting on validation for an hour:
+    /// `PackDraft(zoneID: zone, order: order, status: .pendingValidation, pinned: true, secondsInStatus: 3600)`.
+    @discardableResult
+    public func createPack(_ draft: PackDraft) throws -> PackSnapshot { try state.service.create(draft) }
+
     /// Resets all state (or the parts given) between tests.
     public func reset(_ parts: Set<MockState.Part> = Set(MockState.Part.allCases)) { state.reset(parts) }
 

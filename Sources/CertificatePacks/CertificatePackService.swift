@@ -8,15 +8,23 @@ public final class CertificatePackService: @unchecked Sendable {
     public enum Failure: Error, Equatable {
         case quotaExceeded(allocated: Int)
         case packNotFound
+        /// The validation method cannot change (or be rechecked) in this status.
+        case validationMethodLocked(PackStatus)
+        /// The CA rules refuse the new validation method for this pack.
+        case methodNotOffered([OrderProblem])
+        case unknownZone
+        case invalidPackID
+        case packExists
     }
 
     public let clock: VirtualClock
-    private let lock = Lock()
-    private var store = PackStore()
-    private var zones: [String: Zone] = [:]
-    private var ids: IDGenerator
+    // Internal, not private: the verification and draft use cases live in their own files.
+    let lock = Lock()
+    var store = PackStore()
+    var zones: [String: Zone] = [:]
+    var ids: IDGenerator
     private let seed: UInt64?
-    private var lifecycle: PackLifecycle
+    var lifecycle: PackLifecycle
     public let idFormat: IDGenerator.Format
 
     public init(clock: VirtualClock, lifecycle: PackLifecycle = PackLifecycle(), idFormat: IDGenerator.Format = .hex32, seed: UInt64? = nil) {

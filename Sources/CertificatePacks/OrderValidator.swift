@@ -147,4 +147,12 @@ public struct OrderValidator: Sendable {
             }
         }
     }
+
+    /// The CA rules for a new validation method on an existing pack (a verification PATCH).
+    public func problems(switching pack: CertificatePack, to method: ValidationMethod) -> [OrderProblem] {
+        guard enforceAuthorityRules else { return [] }
+        var problems: [OrderProblem] = []
+        checkAuthorityRules(authority: pack.certificateAuthority, days: nil, method: method, hosts: pack.hosts, zone: Zone(id: pack.zoneID, name: ""), &problems)
+        return problems
+    }
 }

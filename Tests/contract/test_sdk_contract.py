@@ -226,3 +226,22 @@ def test_every_sdk_error_class_is_reachable_through_fault_rules(mock_server, sta
         sdk(mock_server).ssl.certificate_packs.get(ZONE, zone_id=ZONE)
     assert err.value.status_code == status
     assert err.value.body["errors"] == [{"code": 1000 + status, "message": "injected"}]
+
+
+def test_verification_and_dcv_delegation_in_strict_mode(mock_server):
+    """5.9 with strict validation: every answer must fit its models (seven-value enum, verification_info keys)."""
+    strict = sdk(mock_server, _strict_response_validation=True)
+    waiting = "a77f8bd7-3b47-46b4-a6f1-75cf98109948"
+    listed = {v.cert_pack_uuid: v for v in strict.ssl.verification.get(zone_id=ZONE)}
+    assert listed[waiting].certificate_status == "authorizing" and listed[waiting].validation_method == "http"
+    assert listed["3822ff90-ea29-44df-9e55-21300bb9419b"].signature == "ECDSAWithSHA256"
+    assert strict.ssl.verification.edit(waiting, zone_id=ZONE, validation_method="txt").status == "pending_validation"
+    pack = strict.ssl.certificate_packs.get(waiting, zone_id=ZONE)
+    uuid = strict.dcv_delegation.get(zone_id=ZONE).uuid
+    assert [r.cname_target for r in pack.dcv_delegation_records] == [f"example.com.{uuid}.dcv.cloudflare.com",
+                                                                      f"www.example.com.{uuid}.dcv.cloudflare.com"]
+    assert strict.ssl.verification.edit(waiting, zone_id=ZONE, validation_method="txt").status == "pending_issuance"
+    assert {v.certificate_status for v in strict.ssl.verification.get(zone_id=ZONE, retry=True)} == {"active", "issuing"}
+    with pytest.raises(cloudflare.BadRequestError) as err:
+        strict.ssl.verification.edit(waiting, zone_id=ZONE, validation_method="cname")
+    assert err.value.body["errors"][0]["code"] == 1483

@@ -14,20 +14,21 @@ let package = Package(
     ],
     targets: [
         // Mutex and condition variable on pthreads (NSLock and NSCondition need all of Foundation).
-        .target(name: "Locks"),
+        .target(name: "Locks", swiftSettings: [.swiftLanguageMode(.v6)]),
         // Sockets, epoll and HTTP/1.1; knows nothing of Cloudflare.
         .target(name: "HTTPServer", dependencies: ["Locks"]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
-        .target(name: "StrictJSON"),
+        .target(name: "StrictJSON", swiftSettings: [.swiftLanguageMode(.v6)]),
         // The domain without I/O: packs, order validation, lifecycle, store.
-        .target(name: "CertificatePacks", dependencies: ["StrictJSON", "Locks"]),
+        .target(name: "CertificatePacks", dependencies: ["StrictJSON"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Cloudflare's API and the control API on top of the two above.
         .target(
             name: "CertPackMock",
             dependencies: [
                 "HTTPServer", "StrictJSON", "CertificatePacks", "Locks",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "certpack-mock",

@@ -1,9 +1,9 @@
-import Locks
 import FoundationEssentials
+import Synchronization
 
 /// The credentials the mock accepts, from the fixtures plus any added at run time.
 /// Secrets are kept as bytes next to each credential so a lookup allocates nothing.
-public final class CredentialRegistry: @unchecked Sendable {
+public final class CredentialRegistry: Sendable {
     private struct Entry {
         var credential: Credential
         var token: [UInt8] = []
@@ -19,30 +19,34 @@ public final class CredentialRegistry: @unchecked Sendable {
         }
     }
 
-    private let lock = Lock()
+    private struct State {
+        var added: [Entry] = []
+        /// `added + fixtures` (a credential added at run time wins), kept ready for lookups.
+        var entries: [Entry]
+    }
+
     private let fixtures: [Entry]
-    private var added: [Entry] = []
-    /// `added + fixtures` (a credential added at run time wins), kept ready for lookups.
-    private var entries: [Entry]
+    private let state: Mutex<State>
 
     public init(_ credentials: [Credential]) {
         fixtures = credentials.map(Entry.init)
-        entries = fixtures
+        state = Mutex(State(entries: fixtures))
     }
 
     public var all: [Credential] { snapshot().map(\.credential) }
 
     public func add(_ credential: Credential) {
-        lock.lock(); defer { lock.unlock() }
-        added.removeAll { $0.credential.secret == credential.secret }
-        added.append(Entry(credential))
-        entries = added + fixtures
+        state.withLock { s in
+            s.added.removeAll { $0.credential.secret == credential.secret }
+            s.added.append(Entry(credential))
+            s.entries = s.added + fixtures
+        }
     }
 
     /// Drops credentials added at run time.
-    public func reset() { lock.lock(); added = []; entries = fixtures; lock.unlock() }
+    public func reset() { state.withLock { $0 = State(entries: fixtures) } }
 
-    private func snapshot() -> [Entry] { lock.lock(); defer { lock.unlock() }; return entries }
+    private func snapshot() -> [Entry] { state.withLock { $0.entries } }
 
     /// Every candidate is compared in full, in constant time, so response time says nothing about a secret.
     func token(_ token: Substring) -> Credential? {

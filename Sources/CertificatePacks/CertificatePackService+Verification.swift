@@ -3,15 +3,15 @@ extension CertificatePackService {
     /// `GET /ssl/verification`: the zone's packs as they read now, oldest first; with
     /// `retry` every pack waiting on validation is rechecked first.
     public func verifications(zoneID: String, retry: Bool) -> [PackSnapshot] {
-        lock.withLock {
+        state.withLock { s in
             let now = clock.now()
-            return store.packs(inZone: zoneID).map { pack in
+            return s.store.packs(inZone: zoneID).map { pack in
                 var pack = pack
-                if retry, let timeline = lifecycle.rechecked(pack, at: now) {
+                if retry, let timeline = s.lifecycle.rechecked(pack, at: now) {
                     pack.timeline = timeline
-                    store.update(pack)
+                    s.store.update(pack)
                 }
-                return lifecycle.snapshot(of: pack, at: now)
+                return s.lifecycle.snapshot(of: pack, at: now)
             }
         }
     }
@@ -21,12 +21,12 @@ extension CertificatePackService {
     /// is issued (and, for a new method, once validation has passed).
     public func changeValidation(_ id: some StringProtocol, zoneID: String, to method: ValidationMethod,
                                  rules: OrderValidator) throws -> PackSnapshot {
-        try lock.withLock {
-            guard let packID = PackID(id), var pack = store.pack(packID, zoneID: zoneID) else { throw Failure.packNotFound }
+        try state.withLock { s in
+            guard let packID = PackID(id), var pack = s.store.pack(packID, zoneID: zoneID) else { throw Failure.packNotFound }
             let now = clock.now()
-            let shown = lifecycle.status(of: pack, at: now)
+            let shown = s.lifecycle.status(of: pack, at: now)
             if method == pack.validationMethod {
-                if let timeline = lifecycle.rechecked(pack, at: now) {
+                if let timeline = s.lifecycle.rechecked(pack, at: now) {
                     pack.timeline = timeline
                 } else if !shown.isPastValidation {
                     throw Failure.validationMethodLocked(shown)
@@ -36,25 +36,25 @@ extension CertificatePackService {
                 let problems = rules.problems(switching: pack, to: method)
                 guard problems.isEmpty else { throw Failure.methodNotOffered(problems) }
                 pack.validationMethod = method
-                pack.timeline = lifecycle.restartingValidation(pack, at: now)
+                pack.timeline = s.lifecycle.restartingValidation(pack, at: now)
             }
-            store.update(pack)
-            return lifecycle.snapshot(of: pack, at: now)
+            s.store.update(pack)
+            return s.lifecycle.snapshot(of: pack, at: now)
         }
     }
 
     /// Stores a pack as the draft describes it, bypassing the order rules and the quota.
     public func create(_ draft: PackDraft) throws -> PackSnapshot {
-        try lock.withLock {
-            guard zones[draft.zoneID] != nil else { throw Failure.unknownZone }
+        try state.withLock { s in
+            guard s.zones[draft.zoneID] != nil else { throw Failure.unknownZone }
             let packID: PackID
             if let id = draft.id {
                 guard let parsed = PackID(id) else { throw Failure.invalidPackID }
-                guard !store.contains(parsed) else { throw Failure.packExists }
+                guard !s.store.contains(parsed) else { throw Failure.packExists }
                 packID = parsed
             } else {
-                var drawn = ids.packID(idFormat)
-                while store.contains(drawn) { drawn = ids.packID(idFormat) }
+                var drawn = s.ids.packID(idFormat)
+                while s.store.contains(drawn) { drawn = s.ids.packID(idFormat) }
                 packID = drawn
             }
             let now = clock.now()
@@ -64,14 +64,14 @@ extension CertificatePackService {
             let stages = PackLifecycle.stages(for: scenario, attempt: 0)
             let entered = now - max(draft.secondsInStatus, 0)
             if !draft.pinned, let index = stages.firstIndex(of: draft.status) {
-                pack.timeline = lifecycle.timeline(of: pack, atStartOf: index, at: entered)
+                pack.timeline = s.lifecycle.timeline(of: pack, atStartOf: index, at: entered)
             } else {
                 // Pinned: its timeline is finished, so certificates read as issued when it entered the status.
-                pack.timeline = lifecycle.timeline(of: pack, atStartOf: stages.count - 1, at: entered)
+                pack.timeline = s.lifecycle.timeline(of: pack, atStartOf: stages.count - 1, at: entered)
                 pack.timeline.forcedStatus = draft.status
             }
-            store.insert(pack)
-            return lifecycle.snapshot(of: pack, at: now)
+            s.store.insert(pack)
+            return s.lifecycle.snapshot(of: pack, at: now)
         }
     }
 }

@@ -4,6 +4,10 @@ import Glibc
 
 /// A condition variable with its mutex, NSCondition's shape on pthreads. Deadlines are
 /// on CLOCK_MONOTONIC, so a wall-clock jump neither cuts a wait short nor stretches it.
+///
+/// `@unchecked Sendable` holds because its two stored properties are `let` pointers to a
+/// pthread mutex and condition variable, made in `init` and freed in `deinit`; POSIX makes
+/// every pthread call here safe from any thread.
 public final class Condition: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>

@@ -5,6 +5,10 @@ import Glibc
 /// A mutex with NSLock's `lock()`/`unlock()`, on pthreads: the server links
 /// FoundationEssentials rather than all of Foundation (about 3 MB less resident
 /// memory and a faster start), and NSLock lives only in the latter.
+///
+/// `@unchecked Sendable` holds because the only stored property is a `let` pointer to a
+/// pthread mutex, set once in `init` and freed in `deinit`; pthread_mutex_lock/unlock are
+/// safe from any thread by POSIX. New code guards state with `Synchronization.Mutex`.
 public final class Lock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 

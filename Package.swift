@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "certpack-mock", targets: ["certpack-mock"]),
         .library(name: "CertPackMock", targets: ["CertPackMock"]),
+        // The domain vocabulary CertPackMock's API speaks (PackStatus, PackSnapshot, VirtualClock…).
+        .library(name: "CertificatePacks", targets: ["CertificatePacks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -41,7 +41,7 @@ public enum Identifier {
     /// Calls `body` with the string's UTF-8 bytes: in place when contiguous (native
     /// strings and their substrings), copied otherwise.
     @inlinable
-    public static func withUTF8<R>(_ s: some StringProtocol, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    package static func withUTF8<R>(_ s: some StringProtocol, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let result = s.utf8.withContiguousStorageIfAvailable(body) { return result }
         return Array(s.utf8).withUnsafeBufferPointer(body)
     }

@@ -19,7 +19,8 @@ public struct PackID: Hashable, Sendable {
         self = id
     }
 
-    public static func parse(utf8: UnsafeBufferPointer<UInt8>) -> PackID? {
+    @usableFromInline
+    package static func parse(utf8: UnsafeBufferPointer<UInt8>) -> PackID? {
         guard utf8.count == 32 || utf8.count == 36 else { return nil }
         var high: UInt64 = 0, low: UInt64 = 0, digits = 0, dashes = 0
         for position in 0..<utf8.count {

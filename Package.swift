@@ -32,7 +32,7 @@ let package = Package(
         .executableTarget(
             name: "certpack-mock",
             dependencies: [
-                "CertPackMock",
+                "CertPackMock", "CertificatePacks", "HTTPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -40,8 +40,10 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
-        .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks"]),
-        .testTarget(name: "CertPackMockTests", dependencies: ["CertPackMock", "HTTPServer"]),
+        .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks", "StrictJSON"]),
+        .testTarget(
+            name: "CertPackMockTests",
+            dependencies: ["CertPackMock", "HTTPServer", "CertificatePacks", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v5]
 )

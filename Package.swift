@@ -35,16 +35,20 @@ let package = Package(
         .executableTarget(
             name: "certpack-mock",
             dependencies: [
-                "CertPackMock",
+                "CertPackMock", "CertificatePacks", "HTTPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What several test targets share (one SplitMix64).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
+        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "TestSupport"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
-        .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks"]),
-        .testTarget(name: "CertPackMockTests", dependencies: ["CertPackMock", "HTTPServer"]),
+        .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks", "StrictJSON", "TestSupport"]),
+        .testTarget(
+            name: "CertPackMockTests",
+            dependencies: ["CertPackMock", "HTTPServer", "CertificatePacks", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -6,73 +6,108 @@
 #   Fuzz/run.sh              # every target, FUZZ_SECONDS (default 40) seconds each
 #   Fuzz/run.sh http-parser  # one target
 #
-# Targets: http-parser (HTTPServer's HTTPRequestParser, fed whole and in splits),
-# order-body (StrictJSON + OrderValidator against a zone), json (StrictJSON alone).
 # A failing input is kept in .build-fuzz/artifacts/ and printed in base64; turn it
 # into a regression test (Tests/*/Hostile*.swift) before fixing the bug.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# One line a target: its name (corpus in Fuzz/corpus/NAME), the package module the harness
+# is compiled into (so it sees `internal`), the harness, its dictionary and -max_len. What
+# that module depends on comes from Package.swift; adding a target is adding a line here.
+TARGETS="
+http-parser  HTTPServer        Fuzz/HTTPRequestParserFuzz.swift  Fuzz/http.dict  8192
+order-body   CertificatePacks  Fuzz/OrderBodyFuzz.swift          Fuzz/json.dict  16384
+json         StrictJSON        Fuzz/JSONReaderFuzz.swift         Fuzz/json.dict  16384
+"
+
 seconds=${FUZZ_SECONDS:-40}
 build=.build-fuzz
+names=$(awk 'NF { print $1 }' <<<"$TARGETS" | paste -sd' ')
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(http-parser order-body json)
+[ ${#targets[@]} -gt 0 ] || read -r -a targets <<<"$names"
 
 mkdir -p "$build/modules" "$build/artifacts"
-flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
+flags=(-sanitize=fuzzer,address -parse-as-library -O -g -I "$build/modules")
 # lld (shipped with Swift) links the sanitizer runtimes without gold's warning flood.
 if command -v ld.lld >/dev/null; then flags+=(-use-ld=lld); fi
 
-# Rebuilds $1 when it is missing or older than any of the other arguments.
+# The package's targets, once: for a module, the modules it depends on (directly or not),
+# dependencies first, as "KIND NAME PATH PKG-CONFIG" (kind swift, c or system).
+swift package describe --type json >"$build/describe.json"
+swift package dump-package >"$build/dump.json"
+dependencies() {
+  python3 - "$build" "$1" <<'PY'
+import json, sys
+build, root = sys.argv[1:]
+targets = {t["name"]: t for t in json.load(open(f"{build}/describe.json"))["targets"]}
+pkg_config = {t["name"]: t.get("pkgConfig") or "-" for t in json.load(open(f"{build}/dump.json"))["targets"]}
+kinds = {"SwiftTarget": "swift", "ClangTarget": "c", "SystemLibraryTarget": "system"}
+seen = []
+def visit(name):
+    for dependency in targets[name].get("target_dependencies", []):
+        visit(dependency)
+    if name not in seen: seen.append(name)
+visit(root)
+for name in seen[:-1]:
+    print(kinds[targets[name]["module_type"]], name, targets[name]["path"], pkg_config[name])
+PY
+}
+
+# True when $1 is missing or older than any of the other arguments.
 stale() {
   local out=$1
   shift
-  [ -x "$out" ] || return 0
+  [ -e "$out" ] || return 0
   [ -n "$(find "$@" -newer "$out" -print -quit)" ]
 }
 
-compile() {
-  local log="$build/compile.log"
-  if ! swiftc "${flags[@]}" "$@" >"$log" 2>&1; then
-    cat "$log" >&2
-    echo "Fuzz/run.sh: compiling failed" >&2
+run_logged() {
+  if ! "$@" >"$build/compile.log" 2>&1; then
+    cat "$build/compile.log" >&2
+    echo "Fuzz/run.sh: compiling failed: $*" >&2
     exit 1
   fi
 }
 
-# A library module the targets import, built once into $build/modules and lib$1.a.
-library() {
-  if stale "$build/lib$1.a" "Sources/$1"; then
-    compile -module-name "$1" -emit-module -emit-module-path "$build/modules/$1.swiftmodule" \
-      -emit-library -static "Sources/$1"/*.swift -o "$build/lib$1.a"
-  fi
-}
-
-build_target() {
-  case $1 in
-    http-parser)
-      library Locks
-      stale "$build/fuzz-http-parser" Sources/HTTPServer Fuzz/HTTPRequestParserFuzz.swift "$build/libLocks.a" &&
-        compile -module-name HTTPServer -I "$build/modules" Sources/HTTPServer/*.swift Fuzz/HTTPRequestParserFuzz.swift \
-          "$build/libLocks.a" -o "$build/fuzz-http-parser"
-      ;;
-    json)
-      stale "$build/fuzz-json" Sources/StrictJSON Fuzz/JSONReaderFuzz.swift &&
-        compile -module-name StrictJSON Sources/StrictJSON/*.swift Fuzz/JSONReaderFuzz.swift -o "$build/fuzz-json"
-      ;;
-    order-body)
-      library StrictJSON
-      library Locks
-      stale "$build/fuzz-order-body" Sources/CertificatePacks Fuzz/OrderBodyFuzz.swift "$build/libStrictJSON.a" "$build/libLocks.a" &&
-        compile -module-name CertificatePacks -I "$build/modules" Sources/CertificatePacks/*.swift \
-          Fuzz/OrderBodyFuzz.swift "$build/libStrictJSON.a" "$build/libLocks.a" -o "$build/fuzz-order-body"
-      ;;
-    *)
-      echo "Fuzz/run.sh: unknown target $1 (http-parser, order-body, json)" >&2
-      exit 2
-      ;;
-  esac
-  return 0
+# Builds the modules $1 depends on into $build and sets `links` (archives and linker flags)
+# and adds their C include paths to `flags`; each library is built once.
+build_dependencies() {
+  local kind name path pc objects
+  links=()
+  while read -r kind name path pc; do
+    case $kind in
+      swift)
+        stale "$build/lib$name.a" "$path" "${links[@]:-$path}" &&
+          run_logged swiftc "${flags[@]}" -module-name "$name" -emit-module -emit-module-path "$build/modules/$name.swiftmodule" \
+            -emit-library -static "$path"/*.swift -o "$build/lib$name.a"
+        links=("$build/lib$name.a" "${links[@]}") ;;
+      c)
+        # SwiftPM's module map for a C target: its include/NAME.h as umbrella header.
+        if [ -f "$path/include/module.modulemap" ]; then
+          flags+=(-Xcc -I -Xcc "$path/include")
+        else
+          mkdir -p "$build/cmodules/$name"
+          printf 'module %s {\n  umbrella header "%s"\n  export *\n}\n' "$name" "$PWD/$path/include/$name.h" >"$build/cmodules/$name/module.modulemap"
+          flags+=(-Xcc -I -Xcc "$path/include" -I "$build/cmodules/$name")
+        fi
+        if stale "$build/lib$name.a" "$path"; then
+          objects=()
+          for c in "$path"/*.c; do
+            [ -e "$c" ] || continue
+            run_logged clang -fsanitize=fuzzer-no-link,address -O1 -g -I "$path/include" -c "$c" -o "$build/$name-$(basename "$c").o"
+            objects+=("$build/$name-$(basename "$c").o")
+          done
+          rm -f "$build/lib$name.a"; ar rcs "$build/lib$name.a" "${objects[@]}"
+        fi
+        links=("$build/lib$name.a" "${links[@]}") ;;
+      system)
+        flags+=(-I "$path")
+        if [ "$pc" != - ]; then
+          for f in $(pkg-config --cflags "$pc"); do flags+=(-Xcc "$f"); done
+          read -r -a more < <(pkg-config --libs "$pc"); links+=("${more[@]}")
+        fi ;;
+    esac
+  done < <(dependencies "$1")
 }
 
 work=$(mktemp -d)
@@ -80,12 +115,14 @@ trap 'rm -rf "$work"' EXIT
 failed=0
 summary=()
 for target in "${targets[@]}"; do
-  echo "== fuzz $target: build"
-  build_target "$target"
-  case $target in
-    http-parser) dict=Fuzz/http.dict; max_len=8192 ;;
-    *) dict=Fuzz/json.dict; max_len=16384 ;;
-  esac
+  module=""
+  read -r _ module harness dict max_len < <(awk -v t="$target" '$1 == t' <<<"$TARGETS") || true
+  if [ -z "${module:-}" ]; then echo "Fuzz/run.sh: unknown target $target ($names)" >&2; exit 2; fi
+  echo "== fuzz $target: build ($module and what it depends on)"
+  build_dependencies "$module"
+  module_path=$(python3 -c 'import json, sys; print(next(t["path"] for t in json.load(open(sys.argv[1]))["targets"] if t["name"] == sys.argv[2]))' "$build/describe.json" "$module")
+  stale "$build/fuzz-$target" "$module_path" "$harness" "${links[@]:-$harness}" &&
+    run_logged swiftc "${flags[@]}" -module-name "$module" "$module_path"/*.swift "$harness" "${links[@]}" -o "$build/fuzz-$target"
   corpus="$work/$target"
   cp -r "Fuzz/corpus/$target" "$corpus"
   seeds=$(ls "$corpus" | wc -l)

@@ -8,7 +8,8 @@ import argparse
 import json
 import sys
 
-import rawhttp
+from workload import rawhttp
+import workload
 
 
 def main():
@@ -23,8 +24,8 @@ def main():
                    help="skip the final quota GET (keeps a profile to orders only)")
     args = p.parse_args()
 
-    hosts = rawhttp.THREE_HOSTS if args.hosts == 3 else rawhttp.SEED_HOSTS
-    one = rawhttp.request_bytes("POST", rawhttp.ORDER_PATH, rawhttp.order_body(hosts))
+    hosts = workload.THREE_HOSTS if args.hosts == 3 else workload.SEED_HOSTS
+    one = workload.request_bytes("POST", workload.ORDER_PATH, workload.order_body(hosts))
     batch = 1 if args.sequential else args.batch
     conn = rawhttp.Connection(args.port, timeout=30)
     sent = bad = 0
@@ -32,7 +33,8 @@ def main():
         n = min(batch, args.count - sent)
         conn.send(one * n)
         for _ in range(n):
-            status, body = conn.read_response()
+            answer = conn.read_response()
+            status, body = answer.status, answer.body
             if status != 200:
                 bad += 1
                 if bad <= 3:
@@ -40,8 +42,9 @@ def main():
         sent += n
     used = -1
     if not args.no_verify:
-        conn.send(rawhttp.request_bytes("GET", rawhttp.QUOTA_PATH))
-        status, body = conn.read_response()
+        conn.send(workload.request_bytes("GET", workload.QUOTA_PATH))
+        answer = conn.read_response()
+        status, body = answer.status, answer.body
         if status == 200:
             used = json.loads(body)["result"]["advanced"]["used"]
     conn.close()

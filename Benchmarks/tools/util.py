@@ -16,7 +16,8 @@ import socket
 import sys
 import time
 
-import rawhttp
+from workload import rawhttp
+import workload
 
 
 def freeport():
@@ -30,8 +31,8 @@ def wait(port, path, seconds):
     while time.monotonic() < deadline:
         try:
             conn = rawhttp.Connection(int(port), timeout=2)
-            conn.send(rawhttp.request_bytes("GET", path, token=None))
-            status, _ = conn.read_response()
+            conn.send(workload.request_bytes("GET", path, token=None))
+            status = conn.read_response().status
             conn.close()
             if status == 200:
                 return 0
@@ -43,10 +44,11 @@ def wait(port, path, seconds):
 
 
 def fetch(port, method, path, out):
-    body = rawhttp.order_body(rawhttp.SEED_HOSTS) if method == "POST" else b""
+    body = workload.order_body(workload.SEED_HOSTS) if method == "POST" else b""
     conn = rawhttp.Connection(int(port))
-    conn.send(rawhttp.request_bytes(method, path, body))
-    status, answer = conn.read_response()
+    conn.send(workload.request_bytes(method, path, body))
+    reply = conn.read_response()
+    status, answer = reply.status, reply.body
     conn.close()
     with open(out, "wb") as f:
         f.write(answer)

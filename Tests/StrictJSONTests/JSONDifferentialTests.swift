@@ -1,5 +1,6 @@
 import Foundation
 import StrictJSON
+import TestSupport
 import Testing
 
 /// Runs the same inputs through `JSONReader` and Foundation's `JSONSerialization`

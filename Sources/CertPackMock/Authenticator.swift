@@ -7,25 +7,25 @@ import HTTPServer
 struct Authenticator: Sendable {
     let registry: CredentialRegistry
 
-    func authenticate(_ headers: HTTPHeaders) -> Result<Credential, APIError> {
+    func authenticate(_ headers: HTTPHeaders) throws(APIError) -> Credential {
         let email = headers["X-Auth-Email"]
         let key = headers["X-Auth-Key"]
         let authorization = headers["Authorization"]
 
         // With both, the e-mail/key pair wins, as in Cloudflare's SDKs.
         if let email, let key {
-            if let credential = registry.globalKey(email: email, key: key) { return .success(credential) }
+            if let credential = registry.globalKey(email: email, key: key) { return credential }
             var chain: [APIError.Item] = []
             if !Self.looksLikeEmail(email) { chain.append(APIError.invalidEmailFormat) }
             if !Self.looksLikeGlobalKey(key) { chain.append(APIError.invalidKeyFormat) }
-            return .failure(chain.isEmpty ? .unknownGlobalKey : .invalidRequestHeaders(chain))
+            throw chain.isEmpty ? .unknownGlobalKey : .invalidRequestHeaders(chain)
         }
-        guard let authorization else { return .failure(.missingAuthHeaders) }
+        guard let authorization else { throw .missingAuthHeaders }
         guard let token = Self.bearerToken(authorization) else {
-            return .failure(.invalidRequestHeaders([APIError.invalidAuthorizationFormat]))
+            throw .invalidRequestHeaders([APIError.invalidAuthorizationFormat])
         }
-        if let credential = registry.token(token) { return .success(credential) }
-        return .failure(Self.looksLikeToken(token) ? .invalidAccessToken : .invalidRequestHeaders([APIError.invalidAuthorizationFormat]))
+        if let credential = registry.token(token) { return credential }
+        throw Self.looksLikeToken(token) ? .invalidAccessToken : .invalidRequestHeaders([APIError.invalidAuthorizationFormat])
     }
 
     /// `Bearer <token>`, the scheme case-insensitive (RFC 9110 §11.1). Scans bytes:

@@ -13,9 +13,9 @@ struct ControlAPI: Sendable {
         do {
             return try route(request, segments.map(String.init))
         } catch let error as APIError {
-            return Envelope.failure(error)
+            return error.response
         } catch {
-            return Envelope.failure(Self.invalid("\(error)"))
+            return Self.invalid("\(error)").response
         }
     }
 

@@ -27,7 +27,8 @@ enum Envelope {
         return HTTPResponse(status: status, headers: [jsonContentType], body: w.bytes)
     }
 
-    static func failure(_ error: APIError) -> HTTPResponse {
+    /// Written only by `APIError.response`, so every refusal renders the same way.
+    fileprivate static func failure(_ error: APIError) -> HTTPResponse {
         var w = JSONWriter(reserving: 256)
         w.objectStart()
         w.key("success"); w.bool(false)
@@ -65,4 +66,9 @@ struct ResultInfo {
     var count: Int
     var totalCount: Int
     var totalPages: Int { totalCount == 0 ? 0 : (totalCount + perPage - 1) / perPage }
+}
+
+extension APIError {
+    /// The error as Cloudflare answers it: status, `errors`, extra headers.
+    var response: HTTPResponse { Envelope.failure(self) }
 }

@@ -21,8 +21,8 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["Locks"]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
         .target(name: "StrictJSON", swiftSettings: [.swiftLanguageMode(.v6)]),
-        // The domain without I/O: packs, order validation, lifecycle, store.
-        .target(name: "CertificatePacks", dependencies: ["StrictJSON"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // The domain without I/O or JSON: packs, order validation, lifecycle, store.
+        .target(name: "CertificatePacks", swiftSettings: [.swiftLanguageMode(.v6)]),
         // Cloudflare's API and the control API on top of the two above.
         .target(
             name: "CertPackMock",
@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks"]),
-        .testTarget(name: "CertPackMockTests", dependencies: ["CertPackMock", "HTTPServer"]),
+        .testTarget(name: "CertPackMockTests", dependencies: ["CertPackMock", "HTTPServer", "StrictJSON", "CertificatePacks"]),
     ],
     swiftLanguageModes: [.v5]
 )

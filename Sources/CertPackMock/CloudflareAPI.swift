@@ -85,7 +85,7 @@ struct CloudflareAPI: Sendable {
         // An order needs a body: an empty one is malformed JSON (6007), as at Cloudflare.
         guard let body = try parseJSONBody(request) else { throw .malformedJSON }
         let order: OrderRequest
-        switch validator.validate(body, zone: zone) {
+        switch validator.validate(json: body, zone: zone) {
         case .failure(let rejection): throw .invalidOrder(rejection)
         case .success(let valid): order = valid
         }

@@ -1,3 +1,4 @@
+import ASCIIBytes
 import CertificatePacks
 import HTTPServer
 
@@ -31,14 +32,10 @@ struct Authenticator: Sendable {
     /// `Bearer <token>`, the scheme case-insensitive (RFC 9110 §11.1). Scans bytes:
     /// Character-level trimming and lowercasing cost more than the rest of the check.
     static func bearerToken(_ value: String) -> Substring? {
-        let bounds: Range<Int>? = Identifier.withUTF8(value) { bytes in
+        let bounds: Range<Int>? = ASCII.withUTF8(value) { bytes in
             var lo = 0, hi = bytes.count
             while lo < hi, bytes[lo] == 0x20 { lo += 1 }
-            guard hi - lo > 7 else { return nil }
-            for (offset, expected) in "bearer ".utf8.enumerated() {
-                let c = bytes[lo + offset]
-                guard (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) == expected else { return nil }
-            }
+            guard hi - lo > 7, ASCII.hasPrefixIgnoringCase(bytes, at: lo, "bearer ") else { return nil }
             lo += 7
             while lo < hi, bytes[lo] == 0x20 { lo += 1 }
             while hi > lo, bytes[hi - 1] == 0x20 { hi -= 1 }
@@ -54,12 +51,12 @@ struct Authenticator: Sendable {
     static func looksLikeToken(_ token: Substring) -> Bool {
         let body = token.hasPrefix("cfat_") ? token.dropFirst(5) : token
         guard token.hasPrefix("cfat_") ? body.utf8.count >= 40 : body.utf8.count == 40 else { return false }
-        return body.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || $0 == 0x2D }
+        return body.utf8.allSatisfy { ASCII.isLetterOrDigit($0) || $0 == 0x5F || $0 == 0x2D }
     }
 
     /// Global API keys: 37 lowercase hex characters.
     static func looksLikeGlobalKey(_ key: String) -> Bool {
-        key.utf8.count == 37 && key.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+        key.utf8.count == 37 && key.utf8.allSatisfy(ASCII.isLowerHex)
     }
 
     static func looksLikeEmail(_ email: String) -> Bool {

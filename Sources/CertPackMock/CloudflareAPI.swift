@@ -1,3 +1,4 @@
+import ASCIIBytes
 import CertificatePacks
 import HTTPServer
 import StrictJSON
@@ -234,15 +235,11 @@ struct CloudflareAPI: Sendable {
 
     /// `application/json`, any case, optionally followed by parameters (`; charset=utf-8`).
     static func isJSONMediaType(_ value: String) -> Bool {
-        Identifier.withUTF8(value) { bytes in
+        ASCII.withUTF8(value) { bytes in
             var i = 0
             while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
-            for expected in "application/json".utf8 {
-                guard i < bytes.count else { return false }
-                let c = bytes[i]
-                guard (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) == expected else { return false }
-                i += 1
-            }
+            guard ASCII.hasPrefixIgnoringCase(bytes, at: i, "application/json") else { return false }
+            i += 16
             return i == bytes.count || bytes[i] == UInt8(ascii: ";") || bytes[i] == 0x20 || bytes[i] == 0x09
         }
     }

@@ -1,3 +1,4 @@
+import ASCIIBytes
 import CertificatePacks
 import HTTPServer
 import StrictJSON
@@ -473,7 +474,7 @@ struct ControlBody {
 enum HeaderSafety {
     static func isToken(_ s: String) -> Bool {
         !s.isEmpty && s.utf8.allSatisfy { c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || "!#$%&'*+-.^_`|~".utf8.contains(c)
+            ASCII.isLetterOrDigit(c) || "!#$%&'*+-.^_`|~".utf8.contains(c)
         }
     }
 

@@ -1,3 +1,4 @@
+import ASCIIBytes
 /// The byte-level engine behind `JSONReader`: one pass over a contiguous
 /// buffer, no recursion, typed throws (no error boxing).
 struct JSONParser {
@@ -200,7 +201,7 @@ struct JSONParser {
         return JSONNumber(literal: String(decoding: UnsafeBufferPointer(start: base + start, count: i - start), as: UTF8.self))
     }
 
-    @inline(__always) private func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+    @inline(__always) private func isDigit(_ b: UInt8) -> Bool { ASCII.isDigit(b) }
 
     private func invalidNumber() -> JSONParseError {
         i < end ? unexpected(.invalidNumber) : JSONParseError(offset: end, reason: .invalidNumber)

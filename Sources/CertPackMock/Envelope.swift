@@ -27,8 +27,9 @@ enum Envelope {
         return HTTPResponse(status: status, headers: [jsonContentType], body: w.bytes)
     }
 
-    /// Written only by `APIError.response`, so every refusal renders the same way.
-    fileprivate static func failure(_ error: APIError) -> HTTPResponse {
+    /// Called only by `APIError.response`, so every refusal renders the same way: write
+    /// `error.response`, not this.
+    static func failure(_ error: APIError) -> HTTPResponse {
         var w = JSONWriter(reserving: 256)
         w.objectStart()
         w.key("success"); w.bool(false)

@@ -20,14 +20,16 @@ let package = Package(
         // Sockets, epoll and HTTP/1.1; knows nothing of Cloudflare.
         .target(name: "HTTPServer", dependencies: ["Locks"]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
-        .target(name: "StrictJSON", swiftSettings: [.swiftLanguageMode(.v6)]),
-        // The domain without I/O: packs, order validation, lifecycle, store.
-        .target(name: "CertificatePacks", dependencies: ["StrictJSON"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // ASCII bytes (digits, hex, case folding) for the JSON, domain and API modules.
+        .target(name: "ASCIIBytes", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "StrictJSON", dependencies: ["ASCIIBytes"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // The domain without I/O or JSON: packs, order validation, lifecycle, store.
+        .target(name: "CertificatePacks", dependencies: ["ASCIIBytes"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Cloudflare's API and the control API on top of the two above.
         .target(
             name: "CertPackMock",
             dependencies: [
-                "HTTPServer", "StrictJSON", "CertificatePacks", "Locks",
+                "HTTPServer", "StrictJSON", "CertificatePacks", "Locks", "ASCIIBytes",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
@@ -48,7 +50,7 @@ let package = Package(
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks", "StrictJSON", "TestSupport"]),
         .testTarget(
             name: "CertPackMockTests",
-            dependencies: ["CertPackMock", "HTTPServer", "CertificatePacks", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["CertPackMock", "HTTPServer", "StrictJSON", "CertificatePacks", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,3 +1,4 @@
+import ASCIIBytes
 import FoundationEssentials
 import Synchronization
 
@@ -61,7 +62,7 @@ public final class CredentialRegistry: Sendable {
     }
 
     func globalKey(email: String, key: String) -> Credential? {
-        let email = Array(email.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+        let email = Array(email.utf8.map(ASCII.lowercased))
         var key = key
         return key.withUTF8 { presentedKey in
             email.withUnsafeBufferPointer { presentedEmail in

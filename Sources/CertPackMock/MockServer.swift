@@ -27,7 +27,7 @@ public final class MockServer: Sendable {
         state = MockState(configuration)
         let handler = MockHandler(state: state, logger: logger)
         server = HTTPServer(configuration: configuration.server, handler: handler,
-                            protocolErrorResponder: { Envelope.failure(APIError(status: $0.status, code: APIError.protocolErrorCode, message: $0.message)) })
+                            protocolErrorResponder: { APIError(status: $0.status, code: APIError.protocolErrorCode, message: $0.message).response })
     }
 
     /// The port the server listens on.

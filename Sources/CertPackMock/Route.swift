@@ -1,3 +1,4 @@
+import ASCIIBytes
 import CertificatePacks
 
 /// What a request path names. Matching walks the path's segments once; no regex.
@@ -20,7 +21,7 @@ enum Route: Equatable {
 
     /// Cloudflare routes are served under `/client/v4` (so an SDK base URL works) and at the root (the seed's path).
     init(path: Substring) {
-        self = Identifier.withUTF8(path) { bytes in Route(path: path, bytes: bytes) }
+        self = ASCII.withUTF8(path) { bytes in Route(path: path, bytes: bytes) }
     }
 
     /// Matches on byte offsets into the path's UTF-8; Substrings are cut only for the

@@ -15,8 +15,12 @@ let package = Package(
     targets: [
         // Mutex and condition variable on pthreads (NSLock and NSCondition need all of Foundation).
         .target(name: "Locks"),
-        // Sockets, epoll and HTTP/1.1; knows nothing of Cloudflare.
-        .target(name: "HTTPServer", dependencies: ["Locks"]),
+        // What Glibc's module lacks (accept4, sched_getaffinity), as static inline C.
+        .target(name: "CSystemLinux"),
+        // Sockets, addresses, the syscall wrapper and listeners; no HTTP.
+        .target(name: "Sockets", dependencies: ["CSystemLinux"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Connections on Dispatch and HTTP/1.1; knows nothing of Cloudflare.
+        .target(name: "HTTPServer", dependencies: ["Sockets"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
         .target(name: "StrictJSON"),
         // The domain without I/O: packs, order validation, lifecycle, store.
@@ -37,7 +41,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks"]),

@@ -31,6 +31,13 @@ public final class Server: Sendable {
         set { state.withLock { $0.responder = newValue } }
     }
 
+    /// Protocols beside HTTP/1.1 (`ServerProtocols`: the HTTP/2 hooks). Read when
+    /// `start()` runs; set it before.
+    var protocols: ServerProtocols {
+        get { state.withLock { $0.protocols } }
+        set { state.withLock { $0.protocols = newValue } }
+    }
+
     /// The default `protocolErrorResponder`: a short text/plain body with the message.
     public static let defaultProtocolErrorResponder: @Sendable (HTTPProtocolError) -> HTTPResponse = { error in
         HTTPResponse(
@@ -47,6 +54,7 @@ public final class Server: Sendable {
     private struct State {
         var phase = Phase.idle
         var responder: @Sendable (HTTPProtocolError) -> HTTPResponse
+        var protocols = ServerProtocols()
         var listeners: [Listener] = []
         var queues: [ConnectionQueue] = []
         var port = 0
@@ -93,7 +101,7 @@ public final class Server: Sendable {
                 throw SocketError(call: "start", errno: EINVAL, detail: "the server was already started")
             }
             let bound = try ListeningSockets.bind(hosts: configuration.hosts, port: configuration.port)
-            let context = ServerContext(configuration: configuration, handler: handler, errorResponder: state.responder, tracker: tracker)
+            let context = ServerContext(configuration: configuration, handler: handler, errorResponder: state.responder, tracker: tracker, protocols: state.protocols)
             let queues = makeQueues(context: context)
             let maxConnections = configuration.maxConnections
             let listeners = bound.map { socket, address in

@@ -6,7 +6,8 @@ import TestSupport
 /// The seam another protocol (HTTP/2) plugs into: sniffing the first bytes, the
 /// `Upgrade: h2c` hand-over, and a transport that carries whatever the handler writes.
 @Suite struct ProtocolSeamTests {
-    /// Stands in for an HTTP/2 session: sends back every byte it is given.
+    /// Stands in for an HTTP/2 session: sends back every byte it is given. Called only
+    /// on its connection's queue (the seam's contract), hence `@unchecked Sendable`.
     private final class EchoProtocol: ConnectionProtocolHandler, @unchecked Sendable {
         let transport: any ConnectionTransport
         init(transport: any ConnectionTransport) { self.transport = transport }

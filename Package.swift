@@ -17,8 +17,12 @@ let package = Package(
     targets: [
         // Mutex and condition variable on pthreads (NSLock and NSCondition need all of Foundation).
         .target(name: "Locks", swiftSettings: [.swiftLanguageMode(.v6)]),
-        // Sockets, epoll and HTTP/1.1; knows nothing of Cloudflare.
-        .target(name: "HTTPServer", dependencies: ["Locks"]),
+        // What Glibc's module lacks (accept4, sched_getaffinity), as static inline C.
+        .target(name: "CSystemLinux"),
+        // Sockets, addresses, the syscall wrapper and listeners; no HTTP.
+        .target(name: "Sockets", dependencies: ["CSystemLinux"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Connections on Dispatch and HTTP/1.1; knows nothing of Cloudflare.
+        .target(name: "HTTPServer", dependencies: ["Sockets"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
         // ASCII bytes (digits, hex, case folding) for the JSON, domain and API modules.
         .target(name: "ASCIIBytes", swiftSettings: [.swiftLanguageMode(.v6)]),
@@ -37,20 +41,21 @@ let package = Package(
         .executableTarget(
             name: "certpack-mock",
             dependencies: [
-                "CertPackMock", "CertificatePacks", "HTTPServer",
+                "CertPackMock", "CertificatePacks", "HTTPServer", "Sockets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // What several test targets share (one SplitMix64).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        // What several test targets share: the one raw HTTP client (on Sockets), one SplitMix64.
+        .target(name: "TestSupport", dependencies: ["Sockets"], path: "Tests/TestSupport"),
+        .testTarget(name: "SocketsTests", dependencies: ["Sockets", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "TestSupport"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks", "StrictJSON", "TestSupport"]),
         .testTarget(
             name: "CertPackMockTests",
-            dependencies: ["CertPackMock", "HTTPServer", "StrictJSON", "CertificatePacks", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["CertPackMock", "HTTPServer", "StrictJSON", "CertificatePacks", "TestSupport", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v5]
 )

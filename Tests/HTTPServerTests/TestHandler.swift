@@ -1,6 +1,7 @@
 import Foundation
 import Dispatch
 import HTTPServer
+import Synchronization
 
 /// Routes for the socket tests:
 /// - `/echo`: 200, the request body back, plus X-Method / X-Target / X-Version headers.
@@ -68,25 +69,22 @@ struct TestHandler: HTTPHandler {
 func withServer(
     _ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
     handler: TestHandler = TestHandler(),
-    protocolErrorResponder: @escaping @Sendable (HTTPProtocolError) -> HTTPResponse = HTTPServer.defaultProtocolErrorResponder,
-    _ body: (HTTPServer) throws -> Void
+    protocolErrorResponder: @escaping @Sendable (HTTPProtocolError) -> HTTPResponse = Server.defaultProtocolErrorResponder,
+    _ body: (Server) throws -> Void
 ) throws {
     var configuration = HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0, headerTimeout: 5, idleTimeout: 10)
     configure(&configuration)
-    let server = HTTPServer(configuration: configuration, handler: handler, protocolErrorResponder: protocolErrorResponder)
+    let server = Server(configuration: configuration, handler: handler, protocolErrorResponder: protocolErrorResponder)
     try server.start()
     defer { server.stop(gracePeriod: 1) }
     try body(server)
 }
 
 /// Thread-safe box for values set from handler threads.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
+final class Locked<Value>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
     func withValue<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
+        mutex.withLock { body(&$0) }
     }
 }

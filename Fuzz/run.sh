@@ -12,11 +12,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # One line a target: its name (corpus in Fuzz/corpus/NAME), the package module the harness
-# is compiled into (so it sees `internal`), the harness, its dictionary and -max_len. What
-# that module depends on comes from Package.swift; adding a target is adding a line here.
+# is compiled into (so it sees `internal`), the harness (with any further source files of
+# another module it needs, comma-separated), its dictionary, -max_len, and optionally the
+# modules those further files import (comma-separated). What the modules depend on comes
+# from Package.swift; adding a target is adding a line here.
 TARGETS="
 http-parser  HTTPServer        Fuzz/HTTPRequestParserFuzz.swift  Fuzz/http.dict  8192
-order-body   CertificatePacks  Fuzz/OrderBodyFuzz.swift          Fuzz/json.dict  16384
+order-body   CertificatePacks  Fuzz/OrderBodyFuzz.swift,Sources/CertPackMock/OrderDraft+JSON.swift  Fuzz/json.dict  16384  StrictJSON
 json         StrictJSON        Fuzz/JSONReaderFuzz.swift         Fuzz/json.dict  16384
 "
 
@@ -36,9 +38,9 @@ if command -v ld.lld >/dev/null; then flags+=(-use-ld=lld); fi
 swift package describe --type json >"$build/describe.json"
 swift package dump-package >"$build/dump.json"
 dependencies() {
-  python3 - "$build" "$1" <<'PY'
+  python3 - "$build" "$@" <<'PY'
 import json, sys
-build, root = sys.argv[1:]
+build, *roots = sys.argv[1:]
 targets = {t["name"]: t for t in json.load(open(f"{build}/describe.json"))["targets"]}
 pkg_config = {t["name"]: t.get("pkgConfig") or "-" for t in json.load(open(f"{build}/dump.json"))["targets"]}
 kinds = {"SwiftTarget": "swift", "ClangTarget": "c", "SystemLibraryTarget": "system"}
@@ -47,8 +49,10 @@ def visit(name):
     for dependency in targets[name].get("target_dependencies", []):
         visit(dependency)
     if name not in seen: seen.append(name)
-visit(root)
-for name in seen[:-1]:
+for name in roots[1:] + roots[:1]:
+    visit(name)
+for name in seen:
+    if name == roots[0]: continue
     print(kinds[targets[name]["module_type"]], name, targets[name]["path"], pkg_config[name])
 PY
 }
@@ -107,7 +111,7 @@ build_dependencies() {
           read -r -a more < <(pkg-config --libs "$pc"); links+=("${more[@]}")
         fi ;;
     esac
-  done < <(dependencies "$1")
+  done < <(dependencies "$@")
 }
 
 work=$(mktemp -d)
@@ -116,13 +120,15 @@ failed=0
 summary=()
 for target in "${targets[@]}"; do
   module=""
-  read -r _ module harness dict max_len < <(awk -v t="$target" '$1 == t' <<<"$TARGETS") || true
+  extras=""
+  read -r _ module harness dict max_len extras < <(awk -v t="$target" '$1 == t' <<<"$TARGETS") || true
   if [ -z "${module:-}" ]; then echo "Fuzz/run.sh: unknown target $target ($names)" >&2; exit 2; fi
   echo "== fuzz $target: build ($module and what it depends on)"
-  build_dependencies "$module"
+  build_dependencies "$module" ${extras//,/ }
+  IFS=, read -r -a harness_files <<<"$harness"
   module_path=$(python3 -c 'import json, sys; print(next(t["path"] for t in json.load(open(sys.argv[1]))["targets"] if t["name"] == sys.argv[2]))' "$build/describe.json" "$module")
-  stale "$build/fuzz-$target" "$module_path" "$harness" "${links[@]:-$harness}" &&
-    run_logged swiftc "${flags[@]}" -module-name "$module" "$module_path"/*.swift "$harness" "${links[@]}" -o "$build/fuzz-$target"
+  stale "$build/fuzz-$target" "$module_path" "${harness_files[@]}" "${links[@]:-$harness}" &&
+    run_logged swiftc "${flags[@]}" -module-name "$module" "$module_path"/*.swift "${harness_files[@]}" "${links[@]}" -o "$build/fuzz-$target"
   corpus="$work/$target"
   cp -r "Fuzz/corpus/$target" "$corpus"
   seeds=$(ls "$corpus" | wc -l)

@@ -16,6 +16,14 @@ package enum ASCII {
     @inlinable
     package static func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
 
+    /// The value of a decimal digit (the caller has checked `isDigit`).
+    @inlinable
+    package static func digitValue(_ c: UInt8) -> UInt8 { c &- 0x30 }
+
+    /// The decimal digit for 0...9.
+    @inlinable
+    package static func decimalDigit(_ value: UInt8) -> UInt8 { 0x30 &+ value }
+
     @inlinable
     package static func isLetterOrDigit(_ c: UInt8) -> Bool { isDigit(c) || isLowercase(c | 0x20) }
 

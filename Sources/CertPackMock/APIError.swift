@@ -3,16 +3,16 @@ import CertificatePacks
 /// A Cloudflare API failure that knows how it renders: HTTP status plus the
 /// `errors` of the envelope. Codes marked "mock" are assigned by CertPackMock
 /// where Cloudflare's own code is unpublished (README, error table).
-public struct APIError: Error, Sendable, Equatable {
-    public struct Item: Sendable, Equatable {
-        public var code: Int
-        public var message: String
+struct APIError: Error, Sendable, Equatable {
+    struct Item: Sendable, Equatable {
+        var code: Int
+        var message: String
         /// Nested causes, as real 6003 errors carry them.
-        public var chain: [Item]
+        var chain: [Item]
         /// JSON pointer of the request field at fault, rendered as `source.pointer`.
-        public var pointer: String?
+        var pointer: String?
 
-        public init(code: Int, message: String, chain: [Item] = [], pointer: String? = nil) {
+        init(code: Int, message: String, chain: [Item] = [], pointer: String? = nil) {
             self.code = code
             self.message = message
             self.chain = chain
@@ -20,29 +20,29 @@ public struct APIError: Error, Sendable, Equatable {
         }
     }
 
-    public var status: Int
-    public var items: [Item]
+    var status: Int
+    var items: [Item]
     /// Real gateway-level auth failures (9106, 10000) carry only `success` and `errors`.
-    public var omitsMessagesAndResult: Bool
+    var omitsMessagesAndResult: Bool
     /// Extra response headers (Retry-After on 429).
-    public var headers: [(name: String, value: String)]
+    var headers: [(name: String, value: String)]
 
-    public init(status: Int, items: [Item], omitsMessagesAndResult: Bool = false, headers: [(name: String, value: String)] = []) {
+    init(status: Int, items: [Item], omitsMessagesAndResult: Bool = false, headers: [(name: String, value: String)] = []) {
         self.status = status
         self.items = items
         self.omitsMessagesAndResult = omitsMessagesAndResult
         self.headers = headers
     }
 
-    public init(status: Int, code: Int, message: String) {
+    init(status: Int, code: Int, message: String) {
         self.init(status: status, items: [Item(code: code, message: message)])
     }
 
-    public static func == (a: APIError, b: APIError) -> Bool {
+    static func == (a: APIError, b: APIError) -> Bool {
         a.status == b.status && a.items == b.items && a.omitsMessagesAndResult == b.omitsMessagesAndResult
     }
 
-    public var codes: [Int] { items.map(\.code) }
+    var codes: [Int] { items.map(\.code) }
 }
 
 extension APIError {
@@ -66,7 +66,7 @@ extension APIError {
         status: 403, items: [Item(code: 10000, message: "Authentication error")], omitsMessagesAndResult: true)
 
     /// Mock-assigned: HTTP framing errors answered before any Cloudflare logic (400/413/414/431/501/505).
-    public static let protocolErrorCode = 1498
+    static let protocolErrorCode = 1498
 
     // MARK: Routing and request format (real codes)
 
@@ -134,7 +134,7 @@ extension APIError {
 
 extension OrderProblem {
     /// Mock-assigned codes (Cloudflare publishes none for these rules); listed in the README.
-    public var code: Int {
+    var code: Int {
         switch self {
         case .bodyNotObject: return 1470
         case .missingField: return 1471

@@ -1,3 +1,5 @@
+import ASCIIBytes
+
 /// RFC 3339 UTC timestamps (`2026-11-29T04:36:06Z`) without a DateFormatter,
 /// which is costly to build and not needed for whole seconds.
 enum Timestamp {
@@ -11,8 +13,8 @@ enum Timestamp {
         // Written straight into the string's storage: a GET of an active pack formats six.
         return String(unsafeUninitializedCapacity: 20) { out in
             func two(_ v: Int64, at i: Int) {
-                out[i] = UInt8(48 + v / 10)
-                out[i + 1] = UInt8(48 + v % 10)
+                out[i] = ASCII.decimalDigit(UInt8(v / 10))
+                out[i + 1] = ASCII.decimalDigit(UInt8(v % 10))
             }
             two(year / 100, at: 0); two(year % 100, at: 2)
             out[4] = UInt8(ascii: "-"); two(m, at: 5)

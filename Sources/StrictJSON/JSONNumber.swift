@@ -107,7 +107,7 @@ public struct JSONNumber: Sendable, Hashable {
             let expStart = i
             while i < n, ASCII.isDigit(b[i]) {
                 // Saturate: anything this large is out of range (or zero) anyway.
-                if exponent < 1_000_000_000 { exponent = exponent * 10 + Int(b[i] &- 0x30) }
+                if exponent < 1_000_000_000 { exponent = exponent * 10 + Int(ASCII.digitValue(b[i])) }
                 i += 1
             }
             guard i > expStart else { return nil }
@@ -119,7 +119,7 @@ public struct JSONNumber: Sendable, Hashable {
         let intCount = intEnd - intStart
         let total = intCount + (fracEnd - fracStart)
         @inline(__always) func digit(_ k: Int) -> UInt8 {
-            k < intCount ? b[intStart + k] &- 0x30 : b[fracStart + k - intCount] &- 0x30
+            ASCII.digitValue(k < intCount ? b[intStart + k] : b[fracStart + k - intCount])
         }
         var first = 0
         while first < total, digit(first) == 0 { first += 1 }

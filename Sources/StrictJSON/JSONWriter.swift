@@ -1,3 +1,4 @@
+import ASCIIBytes
 /// A fast streaming JSON writer into a byte array.
 ///
 /// Commas are inserted automatically; the only state is a "needs comma" flag,
@@ -257,13 +258,13 @@ public struct JSONWriter: Sendable {
         var m = v.magnitude
         if v < 0 { buffer.append(UInt8(ascii: "-")) }
         if m < 10 {
-            buffer.append(UInt8(truncatingIfNeeded: m) &+ 0x30)
+            buffer.append(ASCII.decimalDigit(UInt8(truncatingIfNeeded: m)))
             return
         }
         let start = buffer.count
         while m > 0 {
             let (q, r) = m.quotientAndRemainder(dividingBy: 10)
-            buffer.append(UInt8(truncatingIfNeeded: r) &+ 0x30)
+            buffer.append(ASCII.decimalDigit(UInt8(truncatingIfNeeded: r)))
             m = q
         }
         var lo = start, hi = buffer.count - 1

@@ -1,0 +1,203 @@
+import CertificatePacks
+import HTTPServer
+import StrictJSON
+
+/// The browser dashboard under `/__mock/`: the page, its script and style (all inside
+/// the binary), and the compact read-only JSON it polls. Every change the page makes goes
+/// through the existing control API, so the page can do nothing a test cannot.
+///
+/// The page polls instead of holding a server-sent-events stream open: the server's
+/// handler answers one request with one whole response, and a poll of an unchanged state
+/// costs one small 304 (the ETag is a hash of the body; the clock travels in a header so
+/// a ticking clock alone does not change the body).
+struct Dashboard: Sendable {
+    let state: MockState
+
+    /// The answer for a dashboard path, or nil when the path is another control route.
+    func respond(to request: HTTPRequest, segments: [String]) -> HTTPResponse? {
+        guard request.method == "GET" || request.method == "HEAD" else { return nil }
+        switch segments {
+        case [], ["dashboard"]:
+            return Self.asset(DashboardAssets.page, type: "text/html; charset=utf-8", request)
+        case ["dashboard", "app.js"]:
+            return Self.asset(DashboardAssets.script, type: "text/javascript; charset=utf-8", request)
+        case ["dashboard", "app.css"]:
+            return Self.asset(DashboardAssets.style, type: "text/css; charset=utf-8", request)
+        case ["dashboard", "state"]:
+            return conditional(request) { stateBody() }
+        case ["dashboard", "requests"]:
+            do {
+                let filter = try ControlAPI.journalFilter(QueryParameters(request.query))
+                let limit = QueryParameters(request.query)["limit"].flatMap(Int.init) ?? 100
+                return conditional(request) { requestsBody(filter, limit: min(max(limit, 1), 1000)) }
+            } catch let error as APIError {
+                return Envelope.failure(error)
+            } catch {
+                return nil
+            }
+        case let s where s.count == 3 && s[0] == "dashboard" && s[1] == "requests":
+            guard let n = Int(s[2]), let entry = state.journal.entry(sequence: n) else {
+                return Envelope.failure(ControlAPI.invalid("no journal entry \(s[2]) (cleared, or trimmed as the journal filled)", status: 404))
+            }
+            return Envelope.success { w in Self.writeDetail(entry, into: &w) }
+        case let s where s.count == 3 && s[0] == "dashboard" && s[1] == "packs":
+            guard let snapshot = state.service.snapshotAll().first(where: { $0.pack.id == s[2] }) else {
+                return Envelope.failure(APIError.packNotFound)
+            }
+            return Envelope.success { snapshot.write(into: &$0) }
+        default:
+            return nil
+        }
+    }
+
+    // MARK: Assets
+
+    /// Scripts and styles only from this origin, no inline code, no framing, no plugins.
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+    private static func asset(_ bytes: [UInt8], type: String, _ request: HTTPRequest) -> HTTPResponse {
+        let tag = etag(bytes)
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", type), ("Content-Security-Policy", contentSecurityPolicy),
+            ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
+            ("Cache-Control", "no-cache"), ("ETag", tag),
+        ]
+        if request.headers["If-None-Match"] == tag { return HTTPResponse(status: 304, headers: headers) }
+        if request.method == "HEAD" { headers.append(("Content-Length", String(bytes.count))) }
+        return HTTPResponse(status: 200, headers: headers, body: request.method == "HEAD" ? [] : bytes)
+    }
+
+    /// 200 with the body and its ETag, or 304 when the poller already has it; the clock rides in headers.
+    private func conditional(_ request: HTTPRequest, _ body: () -> [UInt8]) -> HTTPResponse {
+        let bytes = body()
+        let tag = Self.etag(bytes)
+        let headers: [(name: String, value: String)] = [
+            Envelope.jsonContentType, ("ETag", tag), ("Cache-Control", "no-store"),
+            ("X-Mock-Now", String(state.clock.now())), ("X-Mock-Clock-Mode", state.clock.mode.rawValue),
+        ]
+        if request.headers["If-None-Match"] == tag { return HTTPResponse(status: 304, headers: headers) }
+        return HTTPResponse(status: 200, headers: headers, body: bytes)
+    }
+
+    /// FNV-1a over the bytes: a change detector, not a security measure.
+    static func etag(_ bytes: [UInt8]) -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return "\"" + String(h, radix: 16) + "-" + String(bytes.count, radix: 16) + "\""
+    }
+
+    // MARK: Bodies
+
+    private func stateBody() -> [UInt8] {
+        let service = state.service
+        let lifecycle = PackLifecycle(mode: service.lifecycleMode, durations: service.lifecycleDurations)
+        let now = state.clock.now()
+        let packs = service.snapshotAll()
+        var w = JSONWriter(reserving: 512 + packs.count * 320)
+        w.objectStart()
+        w.key("clock_mode"); w.string(state.clock.mode.rawValue)
+        w.key("lifecycle"); w.objectStart()
+        w.key("mode"); w.string(lifecycle.mode.rawValue)
+        w.key("durations"); w.objectStart()
+        w.key("initializing"); w.double(lifecycle.durations.initializing)
+        w.key("pending_validation"); w.double(lifecycle.durations.validation)
+        w.key("pending_issuance"); w.double(lifecycle.durations.issuance)
+        w.key("pending_deployment"); w.double(lifecycle.durations.deployment)
+        w.objectEnd()
+        w.objectEnd()
+        w.key("zones"); w.arrayStart()
+        for zone in service.allZones { ControlAPI.write(zone, quota: service.quota(zoneID: zone.id), into: &w) }
+        w.arrayEnd()
+        w.key("packs"); w.arrayStart()
+        for snapshot in packs { Self.writeSummary(snapshot, lifecycle: lifecycle, now: now, into: &w) }
+        w.arrayEnd()
+        w.key("faults"); w.arrayStart()
+        for rule in state.faults.all { ControlAPI.write(rule, into: &w) }
+        w.arrayEnd()
+        w.key("journal"); w.objectStart()
+        w.key("count"); w.int(state.journal.count())
+        w.key("last_sequence"); w.int(state.journal.lastSequence)
+        w.key("capacity"); w.int(state.journal.capacity)
+        w.objectEnd()
+        w.key("credentials"); w.arrayStart()
+        for c in state.credentials.all { w.string(c.name) }
+        w.arrayEnd()
+        w.objectEnd()
+        return w.bytes
+    }
+
+    /// One pack row: where it stands on its path and when it moves on. The times depend only
+    /// on the timeline, not on "now", so an unchanged pack keeps the body (and the ETag) stable.
+    static func writeSummary(_ s: PackSnapshot, lifecycle: PackLifecycle, now: Double, into w: inout JSONWriter) {
+        let pack = s.pack
+        let stages = PackLifecycle.stages(for: pack.scenario, attempt: pack.timeline.attempt)
+        let index = lifecycle.stageIndex(of: pack, at: now)
+        let pinned = pack.timeline.forcedStatus
+        w.objectStart()
+        w.key("id"); w.string(pack.id)
+        w.key("zone_id"); w.string(pack.zoneID)
+        w.key("hosts"); w.arrayStart(); for h in pack.hosts { w.string(h) }; w.arrayEnd()
+        w.key("status"); w.string(s.status.rawValue)
+        w.key("validation_method"); w.string(pack.validationMethod.rawValue)
+        w.key("validity_days"); w.int(pack.validityDays)
+        w.key("certificate_authority"); w.string(pack.certificateAuthority.rawValue)
+        w.key("scenario"); w.string(pack.scenario.rawValue)
+        w.key("attempt"); w.int(pack.timeline.attempt)
+        w.key("pinned"); if let pinned { w.string(pinned.rawValue) } else { w.null() }
+        w.key("stages"); w.arrayStart(); for stage in stages { w.string(stage.rawValue) }; w.arrayEnd()
+        w.key("stage_index"); w.int(index)
+        // Stage start and end are known only in timed mode (manual and per-read keep no times).
+        w.key("stage_started_at")
+        if lifecycle.mode == .timed { w.double(lifecycle.startOfStage(index, of: pack)) } else { w.null() }
+        w.key("next_at")
+        if lifecycle.mode == .timed, pinned == nil, index < stages.count - 1 { w.double(lifecycle.startOfStage(index + 1, of: pack)) } else { w.null() }
+        w.key("records"); w.int(s.validationRecords.count)
+        w.key("certificates"); w.int(s.certificates.count)
+        w.key("errors"); w.arrayStart(); for e in s.validationErrors { w.string(e) }; w.arrayEnd()
+        w.objectEnd()
+    }
+
+    private func requestsBody(_ filter: RequestJournal.Filter, limit: Int) -> [UInt8] {
+        let entries = state.journal.entries(matching: filter)
+        var w = JSONWriter(reserving: 256 + min(entries.count, limit) * 200)
+        w.objectStart()
+        w.key("total"); w.int(entries.count)
+        w.key("entries"); w.arrayStart()
+        for e in entries.suffix(limit).reversed() { Self.writeRow(e, into: &w) }
+        w.arrayEnd()
+        w.objectEnd()
+        return w.bytes
+    }
+
+    /// A journal row without bodies (they can be 64 KiB each; the detail view fetches them).
+    static func writeRow(_ e: RequestJournal.Entry, into w: inout JSONWriter) {
+        w.objectStart()
+        w.key("sequence"); w.int(e.sequence)
+        w.key("time"); w.string(Timestamp.rfc3339(e.time))
+        w.key("method"); w.string(e.method)
+        w.key("path"); w.string(e.path)
+        w.key("query"); if let q = e.query { w.string(q) } else { w.null() }
+        w.key("status"); w.int(e.status)
+        w.key("error_codes"); w.arrayStart(); for c in e.errorCodes { w.int(c) }; w.arrayEnd()
+        w.key("duration_ms"); w.double((e.durationMilliseconds * 1000).rounded() / 1000)
+        w.key("credential"); w.string(e.credential)
+        w.objectEnd()
+    }
+
+    /// The journal API's entry plus the response body.
+    static func writeDetail(_ e: RequestJournal.Entry, into w: inout JSONWriter) {
+        var entry = JSONWriter(reserving: 256 + e.body.utf8.count)
+        ControlAPI.write(e, into: &entry)
+        var bytes = entry.bytes
+        guard bytes.last == UInt8(ascii: "}") else { w.raw(bytes); return }
+        // Appended to the journal API's object, so fields added there show up here too.
+        var tail = JSONWriter(reserving: 64 + e.responseBody.count)
+        tail.objectStart()
+        tail.key("response_body"); tail.string(String(decoding: e.responseBody, as: UTF8.self))
+        tail.objectEnd()
+        bytes[bytes.count - 1] = UInt8(ascii: ",")
+        bytes.append(contentsOf: tail.bytes.dropFirst())
+        w.raw(bytes)
+    }
+}

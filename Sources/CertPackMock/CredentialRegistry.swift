@@ -39,6 +39,9 @@ public final class CredentialRegistry: @unchecked Sendable {
         entries = added + fixtures
     }
 
+    /// Credentials added at run time (not the fixtures'), oldest first, for the state file.
+    public var addedAtRunTime: [Credential] { lock.lock(); defer { lock.unlock() }; return added.map(\.credential) }
+
     /// Drops credentials added at run time.
     public func reset() { lock.lock(); added = []; entries = fixtures; lock.unlock() }
 

@@ -66,6 +66,16 @@ public final class FaultRules: @unchecked Sendable {
 
     public func removeAll() { lock.lock(); rules.removeAll(); lock.unlock() }
 
+    /// The rules and the next id, together, for the state file.
+    public var persisted: (rules: [Rule], nextID: Int) { lock.lock(); defer { lock.unlock() }; return (rules, nextID) }
+
+    /// Puts rules back as a state file kept them (ids, remaining uses and match counts included).
+    public func restore(_ saved: [Rule], nextID: Int) {
+        lock.lock(); defer { lock.unlock() }
+        rules = saved
+        self.nextID = max(nextID, (saved.map(\.id).max() ?? 0) + 1)
+    }
+
     /// The first rule that matches, consuming one of its uses; exhausted rules are dropped.
     func take(method: String, path: Substring) -> Rule? {
         lock.lock(); defer { lock.unlock() }

@@ -17,6 +17,8 @@ public struct MockConfiguration: Sendable {
     public var enforceAuthorityRules: Bool
     public var rateLimit: RateLimiter.Settings
     public var journalCapacity: Int
+    /// `--state-file`: where zones, credentials, packs, fault rules and the clock are kept across restarts.
+    public var stateFile: String?
 
     public init(
         server: HTTPServerConfiguration = HTTPServerConfiguration(port: 0),
@@ -29,7 +31,8 @@ public struct MockConfiguration: Sendable {
         seed: UInt64? = nil,
         enforceAuthorityRules: Bool = true,
         rateLimit: RateLimiter.Settings = RateLimiter.Settings(),
-        journalCapacity: Int = 10_000
+        journalCapacity: Int = 10_000,
+        stateFile: String? = nil
     ) {
         self.server = server
         self.fixtures = fixtures
@@ -42,5 +45,6 @@ public struct MockConfiguration: Sendable {
         self.enforceAuthorityRules = enforceAuthorityRules
         self.rateLimit = rateLimit
         self.journalCapacity = journalCapacity
+        self.stateFile = stateFile
     }
 }

@@ -48,6 +48,29 @@ public final class VirtualClock: @unchecked Sendable {
         if newMode == .manual { manualNow = current } else { offset = current - wallClock() }
     }
 
+    /// What a state file keeps: the mode, the system clock's offset and where a manual clock stands.
+    public struct Setting: Sendable, Equatable {
+        public var mode: Mode
+        public var offset: Double
+        public var manualNow: Double
+        public init(mode: Mode, offset: Double, manualNow: Double) {
+            self.mode = mode; self.offset = offset; self.manualNow = manualNow
+        }
+    }
+
+    public var setting: Setting {
+        lock.lock(); defer { lock.unlock() }
+        return Setting(mode: mode, offset: offset, manualNow: manualNow)
+    }
+
+    /// Puts the clock back as a state file kept it (a system clock's offset keeps counting from wall time).
+    public func restore(_ setting: Setting) {
+        lock.lock(); defer { lock.unlock() }
+        mode = setting.mode
+        offset = setting.offset
+        manualNow = setting.manualNow
+    }
+
     /// Back to the wall clock with no offset (manual clocks restart at wall time).
     public func reset() {
         lock.lock(); defer { lock.unlock() }

@@ -84,6 +84,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Requests kept in the journal (/__mock/requests); 0 turns it off. (env: CERTPACK_MOCK_JOURNAL_LIMIT, default: 10000)")
     var journalLimit: Int?
 
+    @Option(help: "Keep zones, credentials, packs, fault rules and the clock in this file across restarts (loaded at start, saved within a second of changes and at stop). (env: CERTPACK_MOCK_STATE_FILE, default: none)")
+    var stateFile: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. info logs one line per request. (env: CERTPACK_MOCK_LOG_LEVEL, default: info)")
     var logLevel: String?
 
@@ -97,6 +100,8 @@ struct Serve: ParsableCommand {
         let mock: MockServer
         do {
             mock = try MockServer.start(config.mock, logger: logger)
+        } catch let error as StateFileError {
+            throw SettingError(description: error.description)
         } catch {
             throw SettingError(description: "cannot listen on \(config.mock.server.hosts.joined(separator: ",")) port \(config.mock.server.port): \(error). Is another server on that port? Try --port 0.")
         }
@@ -185,7 +190,8 @@ struct Serve: ParsableCommand {
                 enabled: rateLimitOn,
                 limit: try count(rateLimitRequests, "CERTPACK_MOCK_RATE_LIMIT_REQUESTS", "rate-limit-requests", default: 1200, minimum: 1),
                 windowSeconds: try number(rateLimitWindow, "CERTPACK_MOCK_RATE_LIMIT_WINDOW", "rate-limit-window", default: 300, minimum: 1)),
-            journalCapacity: try count(journalLimit, "CERTPACK_MOCK_JOURNAL_LIMIT", "journal-limit", default: 10_000))
+            journalCapacity: try count(journalLimit, "CERTPACK_MOCK_JOURNAL_LIMIT", "journal-limit", default: 10_000),
+            stateFile: Setting.optional(stateFile, env: "CERTPACK_MOCK_STATE_FILE"))
         return (mock, Setting.optional(portFile, env: "CERTPACK_MOCK_PORT_FILE"))
     }
 }

@@ -1,0 +1,181 @@
+import CertificatePacks
+import Dispatch
+import FoundationEssentials
+import Locks
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `--state-file`: loads the state at start, then saves it after changes, coalesced, at most
+/// `interval` behind, and once more at a graceful stop. The request path only raises a flag;
+/// a thread of its own takes the snapshot (O(1) for the packs: the store is copied on write),
+/// encodes it and writes a temporary file, fsyncs it and renames it over the old one, so the
+/// file on disk is always a whole state, the previous one or the next.
+public final class StatePersistence: Sendable {
+    public let path: String
+    private let state: MockState
+    private let interval: Double
+    private let wake = Condition()
+    /// Guarded by `wake`: whether a change waits to be saved, whether to stop, the restart count.
+    private let flags = Mutable()
+
+    private final class Mutable: @unchecked Sendable {
+        // Only touched with `wake` held (the class exists so the Sendable outer type can own it).
+        var dirty = false
+        var stopping = false
+        var stopped = false
+        var restarts = 0
+        var lastError: String?
+    }
+
+    init(path: String, state: MockState, interval: Double = 0.25) {
+        self.path = path
+        self.state = state
+        self.interval = interval
+    }
+
+    // MARK: Loading
+
+    /// Applies the file to `state`; a missing file is a fresh start. Anything else that
+    /// cannot be read stops start-up with the reason (never a silent reset).
+    func load() throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT { return }
+            throw StateFileError(path: path, problem: "cannot be read: \(String(cString: strerror(errno)))")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StateFileError(path: path, problem: "cannot be read (is it a file, and readable?)")
+        }
+        let file: StateFile
+        do { file = try StateFile.decode([UInt8](data)) } catch {
+            throw StateFileError(path: path, problem: "\(error)")
+        }
+        apply(file)
+    }
+
+    private func apply(_ file: StateFile) {
+        let service = state.service
+        for zone in service.allZones where !file.zones.contains(where: { $0.id == zone.id }) { service.removeZone(zone.id) }
+        for zone in file.zones { service.addZone(zone) }
+        state.credentials.reset()
+        for credential in file.credentials { state.credentials.add(credential) }
+        state.faults.restore(file.faults, nextID: file.nextFaultID)
+        state.clock.restore(file.clock)
+        // A new stretch of the id sequence on every restart: ids issued after the last save
+        // (lost in a crash) are not issued again. Derived from the saved position, so a seeded
+        // run still repeats.
+        var mixer = IDGenerator(seed: file.idPosition ^ (UInt64(file.restarts + 1) &* 0x9E37_79B9_7F4A_7C15))
+        service.restore(packs: file.packs, lifecycleMode: file.lifecycleMode, idPosition: mixer.next())
+        wake.withLock { flags.restarts = file.restarts + 1 }
+    }
+
+    // MARK: Saving
+
+    /// Called on the request path for anything that may change what the file holds: one flag.
+    func markChanged() {
+        wake.lock()
+        if !flags.dirty { flags.dirty = true; wake.signal() }
+        wake.unlock()
+    }
+
+    /// Starts the saving thread; it saves once right away, so the file exists from the start.
+    func start() {
+        markChanged()
+        DispatchQueue(label: "certpack-mock.state-file").async { [self] in run() }
+    }
+
+    /// Saves what is pending and stops the thread (graceful stop).
+    func stop() {
+        wake.lock()
+        flags.stopping = true
+        wake.broadcast()
+        while !flags.stopped { wake.wait() }
+        wake.unlock()
+    }
+
+    private func run() {
+        // Below the request loops in priority, so under full load the server keeps the CPU
+        // (on Linux, PRIO_PROCESS with who 0 is this thread only); restored before the thread returns to the pool.
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        _ = setpriority(which, 0, 5)
+        defer { _ = setpriority(which, 0, 0) }
+        while true {
+            wake.lock()
+            while !flags.dirty && !flags.stopping { wake.wait() }
+            let stopping = flags.stopping
+            flags.dirty = false
+            let restarts = flags.restarts
+            wake.unlock()
+            save(restarts: restarts)
+            if stopping { break }
+            // Coalesce: changes in the next `interval` go into one save.
+            wake.lock()
+            if !flags.stopping { _ = wake.wait(seconds: interval) }
+            wake.unlock()
+        }
+        wake.withLock { flags.stopped = true; wake.broadcast() }
+    }
+
+    /// One snapshot, encoded and written whole.
+    func save(restarts: Int) {
+        let packs = state.service.persisted()
+        let faults = state.faults.persisted
+        let zones = state.service.allZones
+        let file = StateFile(clock: state.clock.setting, lifecycleMode: packs.lifecycleMode, idPosition: packs.idPosition,
+                             restarts: restarts, zones: zones, credentials: state.credentials.addedAtRunTime,
+                             faults: faults.rules, nextFaultID: faults.nextID, packs: packs.packs)
+        let problem = Self.writeAtomically(file.encoded(), to: path)
+        wake.withLock {
+            if problem != flags.lastError, let problem { StateFileLog.write("certpack-mock: state file \(path): \(problem)\n") }
+            flags.lastError = problem
+        }
+    }
+
+    /// Temporary file beside the target, fsync, rename over it, fsync the folder; nil on success.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) -> String? {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return "cannot create \(temporary): \(String(cString: strerror(errno)))" }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let reason = String(cString: strerror(errno))
+                close(fd); unlink(temporary)
+                return "cannot write \(temporary): \(reason)"
+            }
+            written += n
+        }
+        guard fsync(fd) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd); unlink(temporary)
+            return "cannot fsync \(temporary): \(reason)"
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else { return "cannot rename \(temporary) to \(path): \(String(cString: strerror(errno)))" }
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let dfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+        return nil
+    }
+}
+
+/// A state file that cannot be loaded: start-up stops with this message.
+public struct StateFileError: Error, CustomStringConvertible {
+    public var path: String
+    public var problem: String
+    public var description: String {
+        "state file \(path): \(problem). Nothing was loaded and the file was left as it is; fix it, or start fresh by moving it away (mv \(path) \(path).old) or pointing --state-file elsewhere."
+    }
+}
+
+/// Save failures go to standard error once per distinct problem (the server keeps running).
+enum StateFileLog {
+    static func write(_ line: String) {
+        var line = line
+        line.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}

@@ -109,8 +109,18 @@ struct Dashboard: Sendable {
         w.key("zones"); w.arrayStart()
         for zone in service.allZones { ControlAPI.write(zone, quota: service.quota(zoneID: zone.id), into: &w) }
         w.arrayEnd()
+        // A pack's stage path is one of a few; rows name it by its index in "paths".
+        var paths: [[PackStatus]] = []
         w.key("packs"); w.arrayStart()
-        for snapshot in packs { Self.writeSummary(snapshot, lifecycle: lifecycle, now: now, into: &w) }
+        for snapshot in packs {
+            let stages = PackLifecycle.stages(for: snapshot.pack.scenario, attempt: snapshot.pack.timeline.attempt)
+            let path: Int
+            if let known = paths.firstIndex(of: stages) { path = known } else { path = paths.count; paths.append(stages) }
+            Self.writeSummary(snapshot, path: path, stages: stages, lifecycle: lifecycle, now: now, into: &w)
+        }
+        w.arrayEnd()
+        w.key("paths"); w.arrayStart()
+        for stages in paths { w.arrayStart(); for s in stages { w.string(s.rawValue) }; w.arrayEnd() }
         w.arrayEnd()
         w.key("faults"); w.arrayStart()
         for rule in state.faults.all { ControlAPI.write(rule, into: &w) }
@@ -129,9 +139,8 @@ struct Dashboard: Sendable {
 
     /// One pack row: where it stands on its path and when it moves on. The times depend only
     /// on the timeline, not on "now", so an unchanged pack keeps the body (and the ETag) stable.
-    static func writeSummary(_ s: PackSnapshot, lifecycle: PackLifecycle, now: Double, into w: inout JSONWriter) {
+    static func writeSummary(_ s: PackSnapshot, path: Int, stages: [PackStatus], lifecycle: PackLifecycle, now: Double, into w: inout JSONWriter) {
         let pack = s.pack
-        let stages = PackLifecycle.stages(for: pack.scenario, attempt: pack.timeline.attempt)
         let index = lifecycle.stageIndex(of: pack, at: now)
         let pinned = pack.timeline.forcedStatus
         w.objectStart()
@@ -139,22 +148,19 @@ struct Dashboard: Sendable {
         w.key("zone_id"); w.string(pack.zoneID)
         w.key("hosts"); w.arrayStart(); for h in pack.hosts { w.string(h) }; w.arrayEnd()
         w.key("status"); w.string(s.status.rawValue)
-        w.key("validation_method"); w.string(pack.validationMethod.rawValue)
-        w.key("validity_days"); w.int(pack.validityDays)
-        w.key("certificate_authority"); w.string(pack.certificateAuthority.rawValue)
-        w.key("scenario"); w.string(pack.scenario.rawValue)
-        w.key("attempt"); w.int(pack.timeline.attempt)
-        w.key("pinned"); if let pinned { w.string(pinned.rawValue) } else { w.null() }
-        w.key("stages"); w.arrayStart(); for stage in stages { w.string(stage.rawValue) }; w.arrayEnd()
+        w.key("path"); w.int(path)
         w.key("stage_index"); w.int(index)
+        if pack.scenario != .none { w.key("scenario"); w.string(pack.scenario.rawValue) }
+        if pack.timeline.attempt != 0 { w.key("attempt"); w.int(pack.timeline.attempt) }
+        if let pinned { w.key("pinned"); w.string(pinned.rawValue) }
         // Stage start and end are known only in timed mode (manual and per-read keep no times).
-        w.key("stage_started_at")
-        if lifecycle.mode == .timed { w.double(lifecycle.startOfStage(index, of: pack)) } else { w.null() }
-        w.key("next_at")
-        if lifecycle.mode == .timed, pinned == nil, index < stages.count - 1 { w.double(lifecycle.startOfStage(index + 1, of: pack)) } else { w.null() }
-        w.key("records"); w.int(s.validationRecords.count)
-        w.key("certificates"); w.int(s.certificates.count)
-        w.key("errors"); w.arrayStart(); for e in s.validationErrors { w.string(e) }; w.arrayEnd()
+        if lifecycle.mode == .timed {
+            w.key("stage_started_at"); w.double(lifecycle.startOfStage(index, of: pack))
+            if pinned == nil, index < stages.count - 1 { w.key("next_at"); w.double(lifecycle.startOfStage(index + 1, of: pack)) }
+        }
+        if !s.validationErrors.isEmpty {
+            w.key("errors"); w.arrayStart(); for e in s.validationErrors { w.string(e) }; w.arrayEnd()
+        }
         w.objectEnd()
     }
 

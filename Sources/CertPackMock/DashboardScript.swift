@@ -139,6 +139,16 @@ function schedule() {
 // ---------- zones, credentials, selects ----------
 function renderState() {
   const d = ui.data;
+  for (const p of d.packs) {
+    // Rows leave out what is usually absent or shared; fill it in once here.
+    p.stages = d.paths[p.path];
+    p.attempt = p.attempt || 0;
+    p.pinned = p.pinned || null;
+    p.scenario = p.scenario || 'none';
+    p.errors = p.errors || [];
+    if (p.stage_started_at === undefined) p.stage_started_at = null;
+    if (p.next_at === undefined) p.next_at = null;
+  }
   ui.byId = new Map(d.packs.map((p) => [p.id, p]));
   ui.zoneNames = new Map(d.zones.map((z) => [z.id, z.name]));
   setSelect($('clock-mode'), d.clock_mode);
@@ -281,7 +291,6 @@ function detail(p) {
   const meta = h('dl', {class: 'meta'});
   const add = (k, v) => meta.append(h('dt', {text: k}), h('dd', {text: v}));
   add('Zone', (ui.zoneNames.get(p.zone_id) || '') + ' ' + p.zone_id);
-  add('Order', p.certificate_authority + ' · ' + p.validity_days + ' days · ' + p.validation_method + ' validation');
   add('Path', p.stages.join(' → ') + (p.scenario !== 'none' ? ' (magic host: ' + p.scenario + ')' : ''));
   add('Attempt', String(p.attempt + 1));
   if (p.stage_started_at !== null) add('Stage began', iso(p.stage_started_at));
@@ -294,13 +303,15 @@ function detail(p) {
     body.append(h('p', {class: 'muted', text: 'Loading…'}));
     control('GET', 'dashboard/packs/' + p.id).then((pack) => {
       ui.details.set(p.id, {signature, pack});
+      if (ui.details.size > 50) ui.details.delete(ui.details.keys().next().value);
       fillDetail(body, pack);
     }).catch((e) => body.replaceChildren(h('p', {class: 'errors', text: e.message})));
   }
   return box;
 }
 function fillDetail(body, pack) {
-  const parts = [];
+  const parts = [h('dl', {class: 'meta'}, h('dt', {text: 'Order'}), h('dd', {text: pack.certificate_authority + ' · ' +
+    pack.validity_days + ' days · ' + pack.validation_method + ' validation' + (pack.cloudflare_branding ? ' · Cloudflare branding' : '')}))];
   const records = pack.validation_records || [];
   parts.push(h('h3', {text: 'Validation records (' + records.length + ')'}));
   if (records.length) {

@@ -95,11 +95,6 @@ public final class StatePersistence: Sendable {
     }
 
     private func run() {
-        // Below the request loops in priority, so under full load the server keeps the CPU
-        // (on Linux, PRIO_PROCESS with who 0 is this thread only); restored before the thread returns to the pool.
-        let which = __priority_which_t(PRIO_PROCESS.rawValue)
-        _ = setpriority(which, 0, 5)
-        defer { _ = setpriority(which, 0, 0) }
         while true {
             wake.lock()
             while !flags.dirty && !flags.stopping { wake.wait() }
@@ -107,11 +102,13 @@ public final class StatePersistence: Sendable {
             flags.dirty = false
             let restarts = flags.restarts
             wake.unlock()
+            let began = Condition.monotonicNow()
             save(restarts: restarts)
             if stopping { break }
-            // Coalesce: changes in the next `interval` go into one save.
+            // Coalesce: at most one save starts per `interval`; a save that took longer is followed at once.
             wake.lock()
-            if !flags.stopping { _ = wake.wait(seconds: interval) }
+            // (A change arriving meanwhile signals; only a stop ends the wait early.)
+            while !flags.stopping && Condition.monotonicNow() < began + interval { _ = wake.wait(untilMonotonic: began + interval) }
             wake.unlock()
         }
         wake.withLock { flags.stopped = true; wake.broadcast() }

@@ -60,6 +60,14 @@ def wait(driver, condition, timeout=10):
                          ignored_exceptions=[StaleElementReferenceException]).until(condition)
 
 
+def press(driver, key):
+    """Clicks the control with this data-key, finding it again if a redraw replaced it."""
+    def attempt(d):
+        d.find_element(By.CSS_SELECTOR, f'[data-key="{key}"]').click()
+        return True
+    wait(driver, attempt)
+
+
 def pack_status(driver, pack_id):
     rows = driver.find_elements(By.CSS_SELECTOR, f'li.pack[data-id="{pack_id}"]')
     return rows[0].get_attribute("data-status") if rows else None
@@ -89,7 +97,7 @@ def test_order_advance_fault_in_the_browser(mock, browser):
     wait(browser, EC.text_to_be_present_in_element((By.ID, "zone-rows"), f"{used} / 100"))
 
     # The details show the issued certificates.
-    browser.find_element(By.CSS_SELECTOR, f'[data-key="open-{pack.id}"]').click()
+    press(browser, f"open-{pack.id}")
     wait(browser, EC.text_to_be_present_in_element((By.ID, f"detail-{pack.id}"), "Certificates (2)"))
 
     # A fault rule added in the page makes the SDK's next call fail, once.
@@ -138,21 +146,21 @@ def test_order_advance_fault_in_the_browser(mock, browser):
     slow = client.ssl.certificate_packs.create(zone_id=contract.ZONE, **{**ORDER, "hosts": ["example.com", "validation-timeout.example.com"]})
     other = client.ssl.certificate_packs.create(zone_id=contract.ZONE, **{**ORDER, "hosts": ["api.example.com", "example.com"]})
     wait(browser, lambda d: pack_status(d, other.id) == "initializing")
-    browser.find_element(By.CSS_SELECTOR, f'[data-key="step-{other.id}"]').click()
+    press(browser, f"step-{other.id}")
     wait(browser, lambda d: pack_status(d, other.id) == "pending_validation")
     seconds.clear()
     seconds.send_keys("1.5")
     browser.find_element(By.ID, "advance").click()
     wait(browser, lambda d: pack_status(d, slow.id) == "pending_validation")
-    browser.find_element(By.CSS_SELECTOR, f'[data-key="open-{other.id}"]').click()
+    press(browser, f"open-{other.id}")
     wait(browser, EC.text_to_be_present_in_element((By.ID, f"detail-{other.id}"), "_acme-challenge.example.com"))
-    browser.find_element(By.CSS_SELECTOR, f'[data-key="open-{other.id}"]').click()
-    browser.find_element(By.CSS_SELECTOR, f'[data-key="open-{pack.id}"]').click()
+    press(browser, f"open-{other.id}")
+    press(browser, f"open-{pack.id}")
     seconds.clear()
     seconds.send_keys("2")
     browser.find_element(By.ID, "advance").click()
     wait(browser, lambda d: pack_status(d, slow.id) == "validation_timed_out")
-    browser.find_element(By.CSS_SELECTOR, f'[data-key="open-{slow.id}"]').click()
+    press(browser, f"open-{slow.id}")
     wait(browser, EC.text_to_be_present_in_element((By.ID, f"detail-{slow.id}"), "SERVFAIL looking up CAA"))
     current = browser.find_element(By.CSS_SELECTOR, f'li.pack[data-id="{slow.id}"] .lc li.current')
     assert current.text == "validation timed out" and "branch" in current.get_attribute("class")

@@ -73,7 +73,7 @@ def fill(port):
         call("GET", quota, headers=auth)
     assert held() == 10000
     status, data = call("GET", "/__mock/dashboard/state")
-    packs = len(json.loads(data)["packs"])
+    packs = len(json.loads(data)["result"]["packs"])
     return packs, len(data)
 
 

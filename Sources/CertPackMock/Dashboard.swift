@@ -68,9 +68,11 @@ struct Dashboard: Sendable {
         return HTTPResponse(status: 200, headers: headers, body: request.method == "HEAD" ? [] : bytes)
     }
 
-    /// 200 with the body and its ETag, or 304 when the poller already has it; the clock rides in headers.
-    private func conditional(_ request: HTTPRequest, _ body: () -> [UInt8]) -> HTTPResponse {
-        let bytes = body()
+    /// 200 with the result and its ETag, or 304 when the poller already has it; the clock rides in headers.
+    private func conditional(_ request: HTTPRequest, _ result: () -> [UInt8]) -> HTTPResponse {
+        let inner = result()
+        // In the control API's envelope, like every other control answer.
+        let bytes = Envelope.success { $0.raw(inner) }.body
         let tag = Self.etag(bytes)
         let headers: [(name: String, value: String)] = [
             Envelope.jsonContentType, ("ETag", tag), ("Cache-Control", "no-store"),

@@ -110,7 +110,7 @@ async function poll(now) {
     ui.nowAt = performance.now();
     ui.clockMode = response.headers.get('X-Mock-Clock-Mode') || ui.clockMode;
     if (response.status === 200) {
-      ui.data = await response.json();
+      ui.data = (await response.json()).result;
       ui.etag = response.headers.get('ETag');
       renderState();
     } else if (response.status !== 304) {
@@ -391,7 +391,7 @@ async function pollJournal(force) {
   if (response.status !== 200) { notice('Request filter: ' + ((json.errors || [])[0] || {}).message, true); ui.journalKey = key; return; }
   ui.journalKey = key;
   ui.journalEtag = response.headers.get('ETag');
-  ui.journal = json;
+  ui.journal = json.result;
   renderJournal();
 }
 function renderJournal() {

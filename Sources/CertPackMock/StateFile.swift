@@ -198,11 +198,11 @@ struct StateFile: Sendable {
             validityDays: try p.int("validity_days"), certificateAuthority: try p.choice("certificate_authority", CertificateAuthority.self),
             cloudflareBranding: try p.bool("cloudflare_branding", default: false))
         var forced: PackStatus?
-        if p.value("forced_status") != nil && p.value("forced_status") != .null { forced = try p.choice("forced_status", PackStatus.self) }
+        if !p.isAbsent("forced_status") && p.value("forced_status") != .null { forced = try p.choice("forced_status", PackStatus.self) }
         let timeline = PackTimeline(startedAt: try p.double("started_at"), attempt: try p.int("attempt", default: 0),
                                     steps: try p.int("steps", default: 0), forcedStatus: forced)
         return CertificatePack(id: id, zoneID: try p.string("zone_id"), order: order,
-                               scenario: try p.choice("scenario", FailureScenario.self, default: .none), timeline: timeline)
+                               scenario: try p.choice("scenario", FailureScenario.self, default: FailureScenario.none), timeline: timeline)
     }
 }
 
@@ -225,6 +225,9 @@ private struct Fields {
 
     func value(_ key: String) -> JSONValue? { object[key] }
 
+    /// Left out of the file (as a file from before the field was added leaves it).
+    func isAbsent(_ key: String) -> Bool { !object.contains(key: key) }
+
     private func fail(_ key: String, _ what: String) -> StateFileProblem {
         StateFileProblem("\(place == "the file" ? "" : place + ".")\(key): \(what)")
     }
@@ -235,26 +238,21 @@ private struct Fields {
     }
 
     func optionalString(_ key: String) throws -> String? {
-        switch object[key] {
-        case nil, .null?: return nil
-        case .string(let s)?: return s
-        default: throw fail(key, "must be a string or null")
-        }
+        if isAbsent(key) || object[key] == .null { return nil }
+        guard case .string(let s)? = object[key] else { throw fail(key, "must be a string or null") }
+        return s
     }
 
     func int(_ key: String, default fallback: Int? = nil) throws -> Int {
-        if object[key] == nil, let fallback { return fallback }
+        if isAbsent(key), let fallback { return fallback }
         guard case .number(let n)? = object[key], let v = n.exactInteger else { throw fail(key, "must be a whole number") }
         return v
     }
 
     func optionalInt(_ key: String) throws -> Int? {
-        switch object[key] {
-        case nil, .null?: return nil
-        case .number(let n)?: if let v = n.exactInteger { return v }
-        default: break
-        }
-        throw fail(key, "must be a whole number or null")
+        if isAbsent(key) || object[key] == .null { return nil }
+        guard case .number(let n)? = object[key], let v = n.exactInteger else { throw fail(key, "must be a whole number or null") }
+        return v
     }
 
     func double(_ key: String) throws -> Double {
@@ -263,11 +261,9 @@ private struct Fields {
     }
 
     func bool(_ key: String, default fallback: Bool) throws -> Bool {
-        switch object[key] {
-        case nil: return fallback
-        case .bool(let b)?: return b
-        default: throw fail(key, "must be true or false")
-        }
+        if isAbsent(key) { return fallback }
+        guard case .bool(let b)? = object[key] else { throw fail(key, "must be true or false") }
+        return b
     }
 
     func array(_ key: String) throws -> [JSONValue] {
@@ -276,7 +272,7 @@ private struct Fields {
     }
 
     func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type, default fallback: E? = nil) throws -> E where E.RawValue == String {
-        if object[key] == nil, let fallback { return fallback }
+        if isAbsent(key), let fallback { return fallback }
         let raw = try string(key)
         guard let v = E(rawValue: raw) else {
             throw fail(key, "'\(raw)' is not one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")

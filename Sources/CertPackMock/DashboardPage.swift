@@ -33,7 +33,7 @@ enum DashboardPage {
   <div class="col">
     <section id="zones" aria-labelledby="zones-h">
       <h2 id="zones-h">Zones</h2>
-      <table class="grid"><thead><tr><th scope="col">Zone</th><th scope="col">Id</th><th scope="col">Plan</th><th scope="col">Quota</th></tr></thead><tbody id="zone-rows"></tbody></table>
+      <div class="scroll"><table class="grid"><thead><tr><th scope="col">Zone</th><th scope="col" class="hide-narrow">Id</th><th scope="col">Plan</th><th scope="col">Quota</th></tr></thead><tbody id="zone-rows"></tbody></table></div>
       <p class="muted">Credentials: <span id="credential-names"></span></p>
     </section>
     <section id="packs" aria-labelledby="packs-h">

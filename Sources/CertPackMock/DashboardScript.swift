@@ -161,9 +161,9 @@ function renderState() {
   $('zone-rows').replaceChildren(...d.zones.map((z) => h('tr', {},
     h('td', {}, h('button', {type: 'button', class: 'link', dataset: {key: 'zone-' + z.id},
       'aria-label': 'Show packs of ' + z.name, onclick: () => { $('filter-zone').value = z.id; renderPacks(); }}, z.name)),
-    h('td', {class: 'mono', text: z.id}),
+    h('td', {class: 'mono hide-narrow', text: z.id}),
     h('td', {text: (z.advanced_certificate_manager ? 'ACM' : 'no ACM') + (z.enterprise ? ' · Enterprise' : '')}),
-    h('td', {}, h('meter', {min: 0, max: Math.max(1, z.quota.allocated), value: z.quota.used,
+    h('td', {class: 'quota'}, h('meter', {min: 0, max: Math.max(1, z.quota.allocated), value: z.quota.used,
       'aria-label': 'Quota of ' + z.name, title: z.quota.used + ' of ' + z.quota.allocated}),
       ' ' + z.quota.used + ' / ' + z.quota.allocated))));
   $('credential-names').textContent = d.credentials.join(', ');

@@ -19,7 +19,7 @@ h1{font-size:18px;margin:0}h2{font-size:15px;margin:0 0 8px}h3{font-size:13px;ma
 .controls{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;margin:0}
 label{display:inline-flex;gap:5px;align-items:center;color:var(--muted)}
 input,select,button{font:inherit;color:var(--ink);background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:4px 7px;min-height:30px}
-input[type=number]{width:6.5em}
+input[type=number]{width:6.5em}input,select{max-width:100%}
 button{cursor:pointer;background:var(--accent);color:var(--accent-ink);border-color:var(--accent);font-weight:600}
 button.quiet{background:var(--panel);color:var(--accent);border-color:var(--line);font-weight:500}
 button.danger{background:var(--bad);border-color:var(--bad);color:#fff}
@@ -34,7 +34,7 @@ table.grid{border-collapse:collapse;width:100%}
 .grid th,.grid td{text-align:left;padding:5px 6px;border-bottom:1px solid var(--line);vertical-align:top}
 .grid th{font-weight:600;color:var(--muted);font-size:12px}
 .grid td.num{text-align:right;font-variant-numeric:tabular-nums}
-meter{width:90px;height:10px;vertical-align:middle}
+meter{width:90px;height:10px;vertical-align:middle}td.quota{white-space:nowrap}
 .link{background:none;border:none;color:var(--accent);padding:0;min-height:0;font-weight:600;text-align:left}
 .legend{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:4px 6px;margin:4px 0 10px;font-size:11.5px}
 .legend button{min-height:0;padding:4px 5px;border-radius:6px;font-weight:500;background:var(--bg);color:var(--ink);border:1px solid var(--line);text-align:center;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
@@ -45,7 +45,7 @@ meter{width:90px;height:10px;vertical-align:middle}
 .packs{list-style:none;margin:0;padding:0}
 .zone-h{font-size:13px;margin:14px 0 4px;color:var(--muted)}
 .pack{border-top:1px solid var(--line);padding:8px 0}
-.pack-head{display:flex;flex-wrap:wrap;gap:4px 10px;align-items:center}
+.pack-head{display:flex;flex-wrap:wrap;gap:4px 10px;align-items:center}.pack-head code{overflow-wrap:anywhere;min-width:0}
 .hosts{font-weight:600;overflow-wrap:anywhere}
 .pill{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:var(--off);color:var(--ink);white-space:nowrap}
 .pill.active{background:var(--ok);color:#fff}.pill.pending{background:#dbe8ff;color:#123d80}.pill.fail{background:var(--bad);color:#fff}
@@ -82,6 +82,6 @@ dialog::backdrop{background:rgba(10,14,20,.45)}
 .dialog-head{display:flex;justify-content:space-between;align-items:center;gap:10px}
 pre{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:8px;overflow:auto;max-height:32vh;white-space:pre-wrap;overflow-wrap:anywhere;margin:0}
 .empty{color:var(--muted);font-style:italic;padding:8px 0}
-@media (max-width:640px){.top{position:static}.legend{grid-template-columns:repeat(2,minmax(0,1fr))}.legend .arrow{display:none}main{padding:8px}section{padding:10px}.hide-narrow{display:none}}
+@media (max-width:640px){.top{position:static}.legend{grid-template-columns:repeat(2,minmax(0,1fr))}.legend .arrow{display:none}main{padding:8px}section{padding:10px}.hide-narrow{display:none}meter{width:50px}}
 """#
 }

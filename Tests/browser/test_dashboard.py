@@ -121,17 +121,25 @@ def test_order_advance_fault_in_the_browser(mock, browser):
     # The journal shows the failed call; opening it shows both bodies.
     wait(browser, lambda d: any(r.find_element(By.CSS_SELECTOR, "td.status").text == "503"
                                 for r in d.find_elements(By.CSS_SELECTOR, "#journal-rows tr[data-sequence]")))
-    failed_row = browser.find_element(By.XPATH, '//*[@id="journal-rows"]/tr[td[@class="status"]="503"]')
-    assert "10001" in failed_row.text and "GET /zones/023e10…/ssl/certificate_packs" in failed_row.text
-    # Keyboard: focus the row's button and press Enter; Escape closes the dialog.
-    failed_row.find_element(By.CSS_SELECTOR, "button").send_keys(Keys.ENTER)
+    failed = '//*[@id="journal-rows"]/tr[td[@class="status"]="503"]'
+    row_text = wait(browser, lambda d: d.find_element(By.XPATH, failed).text)
+    assert "10001" in row_text and "GET /zones/023e10…/ssl/certificate_packs" in row_text
+    sequence = wait(browser, lambda d: d.find_element(By.XPATH, failed).get_attribute("data-sequence"))
+
+    def send(key, *keys):
+        def attempt(d):
+            d.find_element(By.CSS_SELECTOR, f'[data-key="{key}"]').send_keys(*keys)
+            return True
+        wait(browser, attempt)
+
+    # Keyboard: Enter on the row's button opens it; Escape closes the dialog.
+    send(f"req-{sequence}", Keys.ENTER)
     dialog = wait(browser, EC.visibility_of_element_located((By.ID, "request-dialog")))
     wait(browser, EC.text_to_be_present_in_element((By.ID, "response-body"), "Injected failure"))
     assert "503" in dialog.find_element(By.ID, "request-meta").text
-    order_row = browser.find_elements(By.CSS_SELECTOR, "#journal-rows tr[data-sequence]")[-1]
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
     wait(browser, EC.invisibility_of_element_located((By.ID, "request-dialog")))
-    order_row.find_element(By.CSS_SELECTOR, "button").click()
+    press(browser, "req-1")   # the first request: the order
     wait(browser, EC.text_to_be_present_in_element((By.ID, "request-body"), '"lets_encrypt"'))
     assert '"initializing"' in browser.find_element(By.ID, "response-body").text
     browser.find_element(By.ID, "request-close").click()
@@ -174,6 +182,17 @@ def test_order_advance_fault_in_the_browser(mock, browser):
     browser.set_window_size(1440, 1400)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(SCREENSHOT))
+
+    # A narrow window: one column, nothing wider than the window, controls still there.
+    browser.set_window_size(400, 900)
+    if os.environ.get("DASHBOARD_NARROW_SCREENSHOT"):
+        browser.save_screenshot(os.environ["DASHBOARD_NARROW_SCREENSHOT"])
+    too_wide = """return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+        && !e.closest('.scroll')).map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 5)"""
+    wait(browser, lambda d: d.execute_script(too_wide) == [])
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    assert browser.find_element(By.ID, "advance").is_displayed()
+    assert browser.find_element(By.CSS_SELECTOR, f'li.pack[data-id="{pack.id}"]').is_displayed()
 
 
 def test_strict_content_security_policy(mock):

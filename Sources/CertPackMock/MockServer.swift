@@ -22,6 +22,7 @@ public final class MockServer: Sendable {
     public static func start(_ configuration: MockConfiguration = MockConfiguration(), logger: Logger = Logger(label: "certpack-mock")) throws -> MockServer {
         let mock = MockServer(configuration, logger: logger)
         try mock.persistence?.load()
+        try mock.persistence?.saveAtStart()
         try mock.server.start()
         mock.persistence?.start()
         return mock

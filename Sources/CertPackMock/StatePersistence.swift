@@ -79,9 +79,16 @@ public final class StatePersistence: Sendable {
         wake.unlock()
     }
 
-    /// Starts the saving thread; it saves once right away, so the file exists from the start.
+    /// Writes the file once, before the server listens, so a path that cannot be written
+    /// stops start-up instead of failing quietly later.
+    func saveAtStart() throws {
+        if let problem = save(restarts: wake.withLock { flags.restarts }) {
+            throw StateFileError(path: path, problem: "cannot be written (\(problem))", loaded: false)
+        }
+    }
+
+    /// Starts the saving thread.
     func start() {
-        markChanged()
         DispatchQueue(label: "certpack-mock.state-file").async { [self] in run() }
     }
 
@@ -114,8 +121,9 @@ public final class StatePersistence: Sendable {
         wake.withLock { flags.stopped = true; wake.broadcast() }
     }
 
-    /// One snapshot, encoded and written whole.
-    func save(restarts: Int) {
+    /// One snapshot, encoded and written whole; the problem, if it could not be written.
+    @discardableResult
+    func save(restarts: Int) -> String? {
         let packs = state.service.persisted()
         let faults = state.faults.persisted
         let zones = state.service.allZones
@@ -127,6 +135,7 @@ public final class StatePersistence: Sendable {
             if problem != flags.lastError, let problem { StateFileLog.write("certpack-mock: state file \(path): \(problem)\n") }
             flags.lastError = problem
         }
+        return problem
     }
 
     /// Temporary file beside the target, fsync, rename over it, fsync the folder; nil on success.
@@ -164,8 +173,11 @@ public final class StatePersistence: Sendable {
 public struct StateFileError: Error, CustomStringConvertible {
     public var path: String
     public var problem: String
+    /// False when the file loaded (or was absent) but cannot be written.
+    public var loaded = true
     public var description: String {
-        "state file \(path): \(problem). Nothing was loaded and the file was left as it is; fix it, or start fresh by moving it away (mv \(path) \(path).old) or pointing --state-file elsewhere."
+        if !loaded { return "state file \(path): \(problem); check that its folder exists and is writable, or point --state-file elsewhere." }
+        return "state file \(path): \(problem). Nothing was loaded and the file was left as it is; fix it, or start fresh by moving it away (mv \(path) \(path).old) or pointing --state-file elsewhere."
     }
 }
 

@@ -105,3 +105,8 @@ def test_a_missing_file_is_a_fresh_start_and_is_created(state_path):
     finally:
         assert mock.stop() == 0
     assert json.loads(state_path.read_text())["version"] == 1
+
+
+def test_a_path_that_cannot_be_written_stops_start_up(state_path):
+    code, stderr = start_failing(state_path.parent / "no-such-folder" / "state.json")
+    assert code == 1 and "cannot be written" in stderr and "no-such-folder" in stderr

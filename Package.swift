@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "certpack-mock", targets: ["certpack-mock"]),
         .library(name: "CertPackMock", targets: ["CertPackMock"]),
+        // The domain vocabulary CertPackMock's API speaks (PackStatus, PackSnapshot, VirtualClock…).
+        .library(name: "CertificatePacks", targets: ["CertificatePacks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -14,20 +16,23 @@ let package = Package(
     ],
     targets: [
         // Mutex and condition variable on pthreads (NSLock and NSCondition need all of Foundation).
-        .target(name: "Locks"),
+        .target(name: "Locks", swiftSettings: [.swiftLanguageMode(.v6)]),
         // Sockets, epoll and HTTP/1.1; knows nothing of Cloudflare.
         .target(name: "HTTPServer", dependencies: ["Locks"]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
-        .target(name: "StrictJSON"),
-        // The domain without I/O: packs, order validation, lifecycle, store.
-        .target(name: "CertificatePacks", dependencies: ["StrictJSON", "Locks"]),
+        // ASCII bytes (digits, hex, case folding) for the JSON, domain and API modules.
+        .target(name: "ASCIIBytes", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "StrictJSON", dependencies: ["ASCIIBytes"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // The domain without I/O or JSON: packs, order validation, lifecycle, store.
+        .target(name: "CertificatePacks", dependencies: ["ASCIIBytes"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Cloudflare's API and the control API on top of the two above.
         .target(
             name: "CertPackMock",
             dependencies: [
-                "HTTPServer", "StrictJSON", "CertificatePacks", "Locks",
+                "HTTPServer", "StrictJSON", "CertificatePacks", "Locks", "ASCIIBytes",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "certpack-mock",
@@ -41,7 +46,7 @@ let package = Package(
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks"]),
-        .testTarget(name: "CertPackMockTests", dependencies: ["CertPackMock", "HTTPServer"]),
+        .testTarget(name: "CertPackMockTests", dependencies: ["CertPackMock", "HTTPServer", "StrictJSON", "CertificatePacks"]),
     ],
     swiftLanguageModes: [.v5]
 )

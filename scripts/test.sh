@@ -23,7 +23,17 @@ if ! cmp -s "$requirements" "$stamp" 2>/dev/null; then
   .venv/bin/pip install --quiet --disable-pip-version-check -r "$requirements"
   cp "$requirements" "$stamp"
 fi
-CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/contract
+# Each older generation of the Python SDK in its own venv, remade only when its pin changes.
+for pin in Tests/contract/sdk_generations/sdk-*.txt; do
+  venv=".venv-$(basename "$pin" .txt)"
+  if ! cmp -s "$pin" "$venv/.requirements" 2>/dev/null; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$pin"
+    cp "$pin" "$venv/.requirements"
+  fi
+done
+CERTPACK_SDK_GENERATIONS=required CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/contract
 
 echo "== dashboard in a real browser (headless Chromium from Debian, selenium)"
 if ! command -v chromium >/dev/null 2>&1 || [ ! -x /usr/bin/chromedriver ]; then

@@ -107,6 +107,25 @@ extension APIError {
                  headers: [("Retry-After", String(retryAfter))])
     }
 
+    /// Mock-assigned code 1482, with the sentence Cloudflare's docs give for an active certificate.
+    static func validationMethodLocked(_ status: PackStatus) -> APIError {
+        let message: String
+        switch status {
+        case .pendingIssuance, .pendingDeployment, .stagingDeployment, .holdingDeployment:
+            message = "Domain control validation has already passed for this certificate pack (status \(status.rawValue)); its validation method can no longer change."
+        case .active, .stagingActive, .backupIssued, .pendingExpiration:
+            message = "You cannot update the DCV method for an active certificate. To update the DCV method for a subdomain, wait until the DCV expires and then change the DCV method."
+        default:
+            message = "The validation method of a certificate pack in status \(status.rawValue) cannot be changed."
+        }
+        return APIError(status: 400, items: [Item(code: 1482, message: message, pointer: "/validation_method")])
+    }
+
+    /// Mock-assigned code 1483: advanced packs validate by txt, http or email only (the pack schema's enum).
+    static let cnameValidationNotOffered = APIError(status: 400, items: [Item(
+        code: 1483, message: "validation_method: cname is not available for advanced certificate packs (use txt, http or email).",
+        pointer: "/validation_method")])
+
     /// One error per problem, each naming its field (codes assigned by the mock).
     static func invalidOrder(_ rejection: OrderRejection) -> APIError {
         APIError(status: 400, items: rejection.problems.map { Item(code: $0.code, message: $0.message, pointer: $0.pointer) })

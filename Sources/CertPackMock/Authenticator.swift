@@ -1,3 +1,4 @@
+import ASCIIBytes
 import CertificatePacks
 import HTTPServer
 
@@ -7,38 +8,34 @@ import HTTPServer
 struct Authenticator: Sendable {
     let registry: CredentialRegistry
 
-    func authenticate(_ headers: HTTPHeaders) -> Result<Credential, APIError> {
+    func authenticate(_ headers: HTTPHeaders) throws(APIError) -> Credential {
         let email = headers["X-Auth-Email"]
         let key = headers["X-Auth-Key"]
         let authorization = headers["Authorization"]
 
         // With both, the e-mail/key pair wins, as in Cloudflare's SDKs.
         if let email, let key {
-            if let credential = registry.globalKey(email: email, key: key) { return .success(credential) }
+            if let credential = registry.globalKey(email: email, key: key) { return credential }
             var chain: [APIError.Item] = []
             if !Self.looksLikeEmail(email) { chain.append(APIError.invalidEmailFormat) }
             if !Self.looksLikeGlobalKey(key) { chain.append(APIError.invalidKeyFormat) }
-            return .failure(chain.isEmpty ? .unknownGlobalKey : .invalidRequestHeaders(chain))
+            throw chain.isEmpty ? .unknownGlobalKey : .invalidRequestHeaders(chain)
         }
-        guard let authorization else { return .failure(.missingAuthHeaders) }
+        guard let authorization else { throw .missingAuthHeaders }
         guard let token = Self.bearerToken(authorization) else {
-            return .failure(.invalidRequestHeaders([APIError.invalidAuthorizationFormat]))
+            throw .invalidRequestHeaders([APIError.invalidAuthorizationFormat])
         }
-        if let credential = registry.token(token) { return .success(credential) }
-        return .failure(Self.looksLikeToken(token) ? .invalidAccessToken : .invalidRequestHeaders([APIError.invalidAuthorizationFormat]))
+        if let credential = registry.token(token) { return credential }
+        throw Self.looksLikeToken(token) ? .invalidAccessToken : .invalidRequestHeaders([APIError.invalidAuthorizationFormat])
     }
 
     /// `Bearer <token>`, the scheme case-insensitive (RFC 9110 §11.1). Scans bytes:
     /// Character-level trimming and lowercasing cost more than the rest of the check.
     static func bearerToken(_ value: String) -> Substring? {
-        let bounds: Range<Int>? = Identifier.withUTF8(value) { bytes in
+        let bounds: Range<Int>? = ASCII.withUTF8(value) { bytes in
             var lo = 0, hi = bytes.count
             while lo < hi, bytes[lo] == 0x20 { lo += 1 }
-            guard hi - lo > 7 else { return nil }
-            for (offset, expected) in "bearer ".utf8.enumerated() {
-                let c = bytes[lo + offset]
-                guard (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) == expected else { return nil }
-            }
+            guard hi - lo > 7, ASCII.hasPrefixIgnoringCase(bytes, at: lo, "bearer ") else { return nil }
             lo += 7
             while lo < hi, bytes[lo] == 0x20 { lo += 1 }
             while hi > lo, bytes[hi - 1] == 0x20 { hi -= 1 }
@@ -54,12 +51,12 @@ struct Authenticator: Sendable {
     static func looksLikeToken(_ token: Substring) -> Bool {
         let body = token.hasPrefix("cfat_") ? token.dropFirst(5) : token
         guard token.hasPrefix("cfat_") ? body.utf8.count >= 40 : body.utf8.count == 40 else { return false }
-        return body.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || $0 == 0x2D }
+        return body.utf8.allSatisfy { ASCII.isLetterOrDigit($0) || $0 == 0x5F || $0 == 0x2D }
     }
 
     /// Global API keys: 37 lowercase hex characters.
     static func looksLikeGlobalKey(_ key: String) -> Bool {
-        key.utf8.count == 37 && key.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+        key.utf8.count == 37 && key.utf8.allSatisfy(ASCII.isLowerHex)
     }
 
     static func looksLikeEmail(_ email: String) -> Bool {

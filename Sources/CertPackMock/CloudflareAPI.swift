@@ -1,92 +1,111 @@
+import ASCIIBytes
 import CertificatePacks
 import HTTPServer
 import StrictJSON
 
-/// Cloudflare's six certificate-pack operations: routing, auth, validation and
-/// the envelope. Synchronous and free of I/O; decorators around it add the
-/// journal, faults, latency and rate limits.
+/// Cloudflare's certificate-pack, SSL verification and DCV delegation operations:
+/// routing, auth, validation and the envelope. Synchronous and free of I/O; decorators
+/// around it add the journal, faults, latency and rate limits. Every refusal is an
+/// `APIError` thrown by the step that finds it and rendered once, in `respond`.
 struct CloudflareAPI: Sendable {
     let service: CertificatePackService
     let authenticator: Authenticator
     let validator: OrderValidator
 
-    /// Answers one Cloudflare request, with the error codes (if any) for the journal and logs.
-    /// `caller` is the credential's name ("none" without auth headers, "invalid" when refused), never the secret.
-    func respond(to request: HTTPRequest, route: Route) -> (response: HTTPResponse, codes: [Int], caller: String) {
-        var caller = "none"
-        switch handle(request, route: route, caller: &caller) {
-        case .success(let response): return (response, [], caller)
-        case .failure(let error): return (Envelope.failure(error), error.codes, caller)
+    /// What a route asks of the caller before it is handled.
+    private struct Operation {
+        var zone: Substring
+        var permission: Permission
+
+        /// 7000 for a path that is not Cloudflare's; 405 for a wrong method on one that is.
+        init(_ route: Route, method: String) throws(APIError) {
+            let allowed: [String]
+            switch route {
+            case .listPacks(let zone), .quota(let zone): (self.zone, permission, allowed) = (zone, .sslRead, ["GET", "HEAD"])
+            case .orderPack(let zone): (self.zone, permission, allowed) = (zone, .sslEdit, ["POST"])
+            case .pack(let zone, _):
+                (self.zone, permission, allowed) = (zone, method == "GET" || method == "HEAD" ? .sslRead : .sslEdit, ["GET", "HEAD", "PATCH", "DELETE"])
+            case .verifications(let zone), .dcvDelegationUUID(let zone): (self.zone, permission, allowed) = (zone, .sslRead, ["GET", "HEAD"])
+            case .verification(let zone, _): (self.zone, permission, allowed) = (zone, .sslEdit, ["PATCH"])
+            case .control, .unknown: throw .noRoute
+            }
+            // Cloudflare publishes no answer for a wrong method on these paths; 405 with Allow is HTTP's.
+            guard allowed.contains(method) else { throw .methodNotAllowed(allowed) }
         }
     }
 
-    private func handle(_ request: HTTPRequest, route: Route, caller: inout String) -> Result<HTTPResponse, APIError> {
-        let operation: (zone: Substring, permission: Permission)
-        let allowed: [String]
-        switch route {
-        case .listPacks(let zone), .quota(let zone): (operation, allowed) = ((zone, .sslRead), ["GET", "HEAD"])
-        case .orderPack(let zone): (operation, allowed) = ((zone, .sslEdit), ["POST"])
-        case .pack(let zone, _): (operation, allowed) = ((zone, request.method == "GET" || request.method == "HEAD" ? .sslRead : .sslEdit), ["GET", "HEAD", "PATCH", "DELETE"])
-        case .control, .unknown: return .failure(.noRoute)
-        }
-        // Cloudflare publishes no answer for a wrong method on these paths; 405 with Allow is HTTP's.
-        guard allowed.contains(request.method) else { return .failure(.methodNotAllowed(allowed)) }
+    /// Answers one Cloudflare request, with the error codes (if any) for the journal and logs.
+    /// `caller` is the credential's name ("none" without auth headers, "invalid" when refused), never the secret.
+    func respond(to request: HTTPRequest, route: Route) -> (response: HTTPResponse, codes: [Int], caller: String) {
+        let operation: Operation
+        do { operation = try Operation(route, method: request.method) } catch { return (error.response, error.codes, "none") }
         let credential: Credential
-        switch authenticator.authenticate(request.headers) {
-        case .success(let c): credential = c; caller = c.name
-        case .failure(let e): caller = e.codes.first == 9106 ? "none" : "invalid"; return .failure(e)
+        do { credential = try authenticator.authenticate(request.headers) } catch {
+            return (error.response, error.codes, error.codes.first == 9106 ? "none" : "invalid")
         }
+        do {
+            return (try handle(request, route: route, operation: operation, credential: credential), [], credential.name)
+        } catch {
+            return (error.response, error.codes, credential.name)
+        }
+    }
+
+    private func handle(_ request: HTTPRequest, route: Route, operation: Operation, credential: Credential) throws(APIError) -> HTTPResponse {
         guard Identifier.isHex32(operation.zone), let zone = service.zone(operation.zone) else {
-            return .failure(.couldNotRoute(request.path))
+            throw .couldNotRoute(request.path)
         }
-        guard credential.allows(operation.permission, zoneID: zone.id) else { return .failure(.authenticationError) }
+        guard credential.allows(operation.permission, zoneID: zone.id) else { throw .authenticationError }
 
         switch route {
-        case .orderPack: return order(request, zone: zone)
-        case .listPacks: return list(request, zone: zone)
+        case .orderPack: return try order(request, zone: zone)
+        case .listPacks: return try list(request, zone: zone)
         case .quota: return quota(zone: zone)
         case .pack(_, let id):
-            guard Identifier.isPackID(id) else { return .failure(.couldNotRoute(request.path)) }
+            guard Identifier.isPackID(id) else { throw .couldNotRoute(request.path) }
             switch request.method {
-            case "PATCH": return edit(request, id: id, zone: zone)
-            case "DELETE": return delete(id: id, zone: zone)
-            default: return read(id: id, zone: zone)
+            case "PATCH": return try edit(request, id: id, zone: zone)
+            case "DELETE": return try delete(id: id, zone: zone)
+            default: return try read(id: id, zone: zone)
             }
-        default: return .failure(.noRoute)
+        case .verifications: return try verifications(request, zone: zone)
+        case .verification(_, let id):
+            guard Identifier.isPackID(id) else { throw .couldNotRoute(request.path) }
+            return try changeValidation(request, id: id, zone: zone)
+        case .dcvDelegationUUID:
+            return Envelope.success { w in
+                w.objectStart(); w.key("uuid"); w.string(DCVDelegation.uuid(zoneID: zone.id)); w.objectEnd()
+            }
+        case .control, .unknown: throw .noRoute
         }
     }
 
     // MARK: Operations
 
-    private func order(_ request: HTTPRequest, zone: Zone) -> Result<HTTPResponse, APIError> {
-        guard zone.advancedCertificateManager else { return .failure(.advancedCertificateManagerRequired) }
-        let body: JSONValue
-        switch parseJSONBody(request) {
-        case .success(let value?): body = value
+    private func order(_ request: HTTPRequest, zone: Zone) throws(APIError) -> HTTPResponse {
+        guard zone.advancedCertificateManager else { throw .advancedCertificateManagerRequired }
         // An order needs a body: an empty one is malformed JSON (6007), as at Cloudflare.
-        case .success(nil): return .failure(.malformedJSON)
-        case .failure(let e): return .failure(e)
+        guard let body = try parseJSONBody(request) else { throw .malformedJSON }
+        let order: OrderRequest
+        switch validator.validate(json: body, zone: zone) {
+        case .failure(let rejection): throw .invalidOrder(rejection)
+        case .success(let valid): order = valid
         }
-        switch validator.validate(body, zone: zone) {
-        case .failure(let rejection): return .failure(.invalidOrder(rejection))
-        case .success(let order):
-            do {
-                let snapshot = try service.order(order, zoneID: zone.id)
-                return .success(Envelope.success { snapshot.write(into: &$0) })
-            } catch CertificatePackService.Failure.quotaExceeded(let allocated) {
-                return .failure(.quotaExceeded(allocated: allocated))
-            } catch {
-                return .failure(.packNotFound)
-            }
+        do {
+            let snapshot = try service.order(order, zoneID: zone.id)
+            return Envelope.success { snapshot.write(into: &$0) }
+        } catch CertificatePackService.Failure.quotaExceeded(let allocated) {
+            throw .quotaExceeded(allocated: allocated)
+        } catch {
+            throw .packNotFound
         }
     }
 
-    private func read(id: Substring, zone: Zone) -> Result<HTTPResponse, APIError> {
-        guard let snapshot = service.read(id, zoneID: zone.id) else { return .failure(.packNotFound) }
-        return .success(Envelope.success { snapshot.write(into: &$0) })
+    private func read(id: Substring, zone: Zone) throws(APIError) -> HTTPResponse {
+        guard let snapshot = service.read(id, zoneID: zone.id) else { throw .packNotFound }
+        return Envelope.success { snapshot.write(into: &$0) }
     }
 
-    private func list(_ request: HTTPRequest, zone: Zone) -> Result<HTTPResponse, APIError> {
+    private func list(_ request: HTTPRequest, zone: Zone) throws(APIError) -> HTTPResponse {
         let query = QueryParameters(request.query)
         var problems: [APIError.Item] = []
         let page = Self.integer(query["page"], name: "page", range: 1...Int(Int32.max), default: 1, &problems)
@@ -98,80 +117,129 @@ struct CloudflareAPI: Sendable {
         if let deploy = query["deploy"], deploy != "staging", deploy != "production" {
             problems.append(.init(code: 1490, message: "deploy: \(deploy) is not one of staging, production.", pointer: "deploy"))
         }
-        guard problems.isEmpty else { return .failure(APIError(status: 400, items: problems)) }
+        guard problems.isEmpty else { throw APIError(status: 400, items: problems) }
         let (items, total) = service.list(zoneID: zone.id, includeAll: status == "all", page: page, perPage: perPage)
         let info = ResultInfo(page: page, perPage: perPage, count: items.count, totalCount: total)
-        return .success(Envelope.success(resultInfo: info) { w in
+        return Envelope.success(resultInfo: info) { w in
             w.arrayStart()
             for item in items { item.write(into: &w) }
             w.arrayEnd()
-        })
+        }
     }
 
-    private func edit(_ request: HTTPRequest, id: Substring, zone: Zone) -> Result<HTTPResponse, APIError> {
+    private func edit(_ request: HTTPRequest, id: Substring, zone: Zone) throws(APIError) -> HTTPResponse {
         var branding: Bool?
-        switch parseJSONBody(request) {
-        case .failure(let e): return .failure(e)
-        case .success(nil): break
-        case .success(.object(let object)?):
+        switch try parseJSONBody(request) {
+        case nil: break
+        case .object(let object)?:
             switch object["cloudflare_branding"] {
             case nil, .null?: break
             case .bool(let b)?: branding = b
             case let other?:
-                return .failure(.invalidOrder(OrderRejection(problems: [.wrongType(field: "cloudflare_branding", expected: "a boolean", found: other.typeName)])))
+                throw .invalidOrder(OrderRejection(problems: [.wrongType(field: "cloudflare_branding", expected: "a boolean", found: other.typeName)]))
             }
-        case .success(let other?):
-            return .failure(.invalidOrder(OrderRejection(problems: [.bodyNotObject(found: other.typeName)])))
+        case let other?:
+            throw .invalidOrder(OrderRejection(problems: [.bodyNotObject(found: other.typeName)]))
         }
-        guard let snapshot = service.edit(id, zoneID: zone.id, cloudflareBranding: branding) else { return .failure(.packNotFound) }
-        return .success(Envelope.success { snapshot.write(into: &$0) })
+        guard let snapshot = service.edit(id, zoneID: zone.id, cloudflareBranding: branding) else { throw .packNotFound }
+        return Envelope.success { snapshot.write(into: &$0) }
     }
 
-    private func delete(id: Substring, zone: Zone) -> Result<HTTPResponse, APIError> {
-        guard let pack = service.delete(id, zoneID: zone.id) else { return .failure(.packNotFound) }
-        return .success(Envelope.success { w in
+    /// `retry=true` rechecks every pack waiting on validation; `false`, `0` or none do not
+    /// (real clients send PHP's `false`); anything else is refused like a bad list parameter.
+    private func verifications(_ request: HTTPRequest, zone: Zone) throws(APIError) -> HTTPResponse {
+        let retry: Bool
+        switch QueryParameters(request.query)["retry"] {
+        case nil, "false", "0": retry = false
+        case "true", "1": retry = true
+        case let other?:
+            throw APIError(status: 400, items: [.init(code: 1490, message: "retry: \(other.prefix(40)) is not one of true.", pointer: "retry")])
+        }
+        let snapshots = service.verifications(zoneID: zone.id, retry: retry)
+        return Envelope.success { w in
+            w.arrayStart()
+            for snapshot in snapshots { snapshot.verification?.write(into: &w) }
+            w.arrayEnd()
+        }
+    }
+
+    private func changeValidation(_ request: HTTPRequest, id: Substring, zone: Zone) throws(APIError) -> HTTPResponse {
+        let object: JSONObject
+        switch try parseJSONBody(request) {
+        case nil: throw .invalidOrder(OrderRejection(problems: [.missingField("validation_method")]))
+        case .object(let o)?: object = o
+        case let other?: throw .invalidOrder(OrderRejection(problems: [.bodyNotObject(found: other.typeName)]))
+        }
+        let method: ValidationMethod
+        switch object["validation_method"] {
+        case nil, .null?: throw .invalidOrder(OrderRejection(problems: [.missingField("validation_method")]))
+        case .string("cname")?: throw .cnameValidationNotOffered
+        case .string(let s)?:
+            guard let m = ValidationMethod(rawValue: s) else {
+                throw .invalidOrder(OrderRejection(problems: [.notAllowed(field: "validation_method", value: s, allowed: ["http", "cname", "txt", "email"])]))
+            }
+            method = m
+        case let other?:
+            throw .invalidOrder(OrderRejection(problems: [.wrongType(field: "validation_method", expected: "a string", found: other.typeName)]))
+        }
+        do {
+            let snapshot = try service.changeValidation(id, zoneID: zone.id, to: method, rules: validator)
+            return Envelope.success { w in
+                w.objectStart()
+                w.key("status"); w.string(snapshot.status.rawValue)
+                w.key("validation_method"); w.string(snapshot.pack.validationMethod.rawValue)
+                w.objectEnd()
+            }
+        } catch CertificatePackService.Failure.validationMethodLocked(let status) {
+            throw .validationMethodLocked(status)
+        } catch CertificatePackService.Failure.methodNotOffered(let problems) {
+            throw APIError(status: 400, items: problems.map { .init(code: $0.code, message: $0.message, pointer: "/validation_method") })
+        } catch {
+            throw .packNotFound
+        }
+    }
+
+    private func delete(id: Substring, zone: Zone) throws(APIError) -> HTTPResponse {
+        guard let pack = service.delete(id, zoneID: zone.id) else { throw .packNotFound }
+        return Envelope.success { w in
             w.objectStart(); w.key("id"); w.string(pack.id); w.objectEnd()
-        })
+        }
     }
 
-    private func quota(zone: Zone) -> Result<HTTPResponse, APIError> {
+    private func quota(zone: Zone) -> HTTPResponse {
         let (allocated, used) = service.quota(zoneID: zone.id)
-        return .success(Envelope.success { w in
+        return Envelope.success { w in
             w.objectStart()
             w.key("advanced"); w.objectStart()
             w.key("allocated"); w.int(allocated)
             w.key("used"); w.int(used)
             w.objectEnd()
             w.objectEnd()
-        })
+        }
     }
 
     // MARK: Helpers
 
     /// nil for an empty body; 9207 for a body declared as something other than JSON; 6007 for bad JSON.
-    private func parseJSONBody(_ request: HTTPRequest) -> Result<JSONValue?, APIError> {
-        guard !request.body.isEmpty else { return .success(nil) }
+    private func parseJSONBody(_ request: HTTPRequest) throws(APIError) -> JSONValue? {
+        guard !request.body.isEmpty else { return nil }
         if let type = request.headers["Content-Type"], !Self.isJSONMediaType(type) {
-            return .failure(.contentTypeNotJSON)
+            throw .contentTypeNotJSON
         }
         do {
-            return .success(try JSONReader.parse(request.body))
+            return try JSONReader.parse(request.body)
         } catch {
-            return .failure(.malformedJSON)
+            throw .malformedJSON
         }
     }
 
     /// `application/json`, any case, optionally followed by parameters (`; charset=utf-8`).
     static func isJSONMediaType(_ value: String) -> Bool {
-        Identifier.withUTF8(value) { bytes in
+        ASCII.withUTF8(value) { bytes in
             var i = 0
             while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
-            for expected in "application/json".utf8 {
-                guard i < bytes.count else { return false }
-                let c = bytes[i]
-                guard (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) == expected else { return false }
-                i += 1
-            }
+            guard ASCII.hasPrefixIgnoringCase(bytes, at: i, "application/json") else { return false }
+            i += 16
             return i == bytes.count || bytes[i] == UInt8(ascii: ";") || bytes[i] == 0x20 || bytes[i] == 0x09
         }
     }

@@ -1,3 +1,4 @@
+import ASCIIBytes
 import CertificatePacks
 import HTTPServer
 import StrictJSON
@@ -13,9 +14,9 @@ struct ControlAPI: Sendable {
         do {
             return try route(request, segments.map(String.init))
         } catch let error as APIError {
-            return Envelope.failure(error)
+            return error.response
         } catch {
-            return Envelope.failure(Self.invalid("\(error)"))
+            return Self.invalid("\(error)").response
         }
     }
 
@@ -79,6 +80,18 @@ struct ControlAPI: Sendable {
             state.service.setLifecycleMode(mode)
             return lifecycleAnswer()
 
+        case ("POST", ["packs"]):
+            let snapshot: PackSnapshot
+            do {
+                snapshot = try state.service.create(try packDraft(body))
+            } catch CertificatePackService.Failure.unknownZone {
+                throw Self.invalid("zone_id: no zone with id \(body.string("zone_id") ?? "")", status: 404)
+            } catch CertificatePackService.Failure.packExists {
+                throw Self.invalid("id: a pack with id \(body.string("id") ?? "") exists; delete it first, or move it with /status or /step", status: 409)
+            } catch CertificatePackService.Failure.invalidPackID {
+                throw Self.invalid("id: must be 32 lowercase hex characters or a lowercase UUID (or leave it out)")
+            }
+            return Envelope.success { snapshot.write(into: &$0) }
         case ("POST", ["packs", "step"]):
             return packsAnswer(state.service.step(nil, count: body.int("count") ?? 1))
         case ("POST", ["packs", ":id", "step"]):
@@ -102,7 +115,7 @@ struct ControlAPI: Sendable {
             let entries = state.journal.entries(matching: try Self.journalFilter(query), limit: query["limit"].flatMap(Int.init))
             return Envelope.success { w in
                 w.arrayStart()
-                for e in entries { Self.write(e, into: &w) }
+                for e in entries { e.write(into: &w) }
                 w.arrayEnd()
             }
         case ("GET", ["requests", "count"]):
@@ -115,12 +128,12 @@ struct ControlAPI: Sendable {
         case ("GET", ["faults"]):
             return Envelope.success { w in
                 w.arrayStart()
-                for rule in state.faults.all { Self.write(rule, into: &w) }
+                for rule in state.faults.all { rule.write(into: &w) }
                 w.arrayEnd()
             }
         case ("POST", ["faults"]):
             let rule = state.faults.add(try faultRule(body))
-            return Envelope.success { Self.write(rule, into: &$0) }
+            return Envelope.success { rule.write(into: &$0) }
         case ("DELETE", ["faults"]):
             state.faults.removeAll()
             return Envelope.success { $0.null() }
@@ -131,13 +144,13 @@ struct ControlAPI: Sendable {
         case ("GET", ["zones"]):
             return Envelope.success { w in
                 w.arrayStart()
-                for zone in state.service.allZones { Self.write(zone, quota: state.service.quota(zoneID: zone.id), into: &w) }
+                for zone in state.service.allZones { zone.write(quota: state.service.quota(zoneID: zone.id), into: &w) }
                 w.arrayEnd()
             }
         case ("POST", ["zones"]):
             let zone = try newZone(body)
             state.service.addZone(zone)
-            return Envelope.success { Self.write(zone, quota: state.service.quota(zoneID: zone.id), into: &$0) }
+            return Envelope.success { zone.write(quota: state.service.quota(zoneID: zone.id), into: &$0) }
         case ("DELETE", ["zones", ":id"]):
             guard state.service.zone(id) != nil else { throw Self.invalid("no zone with id \(id)", status: 404) }
             state.service.removeZone(id)
@@ -146,13 +159,13 @@ struct ControlAPI: Sendable {
         case ("GET", ["credentials"]):
             return Envelope.success { w in
                 w.arrayStart()
-                for c in state.credentials.all { Self.write(c, into: &w) }
+                for c in state.credentials.all { c.write(into: &w) }
                 w.arrayEnd()
             }
         case ("POST", ["credentials"]):
             let credential = try newCredential(body)
             state.credentials.add(credential)
-            return Envelope.success { Self.write(credential, into: &$0) }
+            return Envelope.success { credential.write(into: &$0) }
 
         case ("GET", ["rate-limit"]):
             return rateLimitAnswer()
@@ -219,6 +232,39 @@ struct ControlAPI: Sendable {
                                delayMilliseconds: delay, times: times, headers: headers)
     }
 
+    /// A pack to create directly: only syntax is checked, no order rule or quota.
+    private func packDraft(_ body: ControlBody) throws -> PackDraft {
+        guard let zoneID = body.string("zone_id") else { throw Self.invalid("zone_id: give the id of a known zone") }
+        if body.value("id") != nil && body.string("id") == nil { throw Self.invalid("id: must be a string (or leave it out)") }
+        guard case .array(let items)? = body.value("hosts"), !items.isEmpty else {
+            throw Self.invalid("hosts: give a non-empty array of hostnames")
+        }
+        let hosts = try items.map { item -> String in
+            guard case .string(let raw) = item, Hostname.isValid(Hostname.lowercased(raw)) else {
+                throw Self.invalid("hosts: each must be a hostname such as www.example.com or *.example.com")
+            }
+            return Hostname.lowercased(raw)
+        }
+        func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ fallback: E) throws -> E where E.RawValue == String {
+            guard let value = body.value(key), value != .null else { return fallback }
+            guard case .string(let raw) = value, let e = E(rawValue: raw) else {
+                throw Self.invalid("\(key): must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return e
+        }
+        let days = body.value("validity_days") == nil ? 90 : body.int("validity_days")
+        guard let days, allowedValidityDays.contains(days) else { throw Self.invalid("validity_days: must be one of 14, 30, 90, 365") }
+        if body.value("cloudflare_branding") != nil && body.bool("cloudflare_branding") == nil { throw Self.invalid("cloudflare_branding: must be true or false") }
+        if body.value("pinned") != nil && body.bool("pinned") == nil { throw Self.invalid("pinned: must be true or false") }
+        let seconds = body.value("seconds_in_status") == nil ? 0 : body.double("seconds_in_status")
+        guard let seconds, seconds >= 0, seconds.isFinite else { throw Self.invalid("seconds_in_status: must be a number of seconds >= 0") }
+        let order = OrderRequest(hosts: hosts, validationMethod: try choice("validation_method", ValidationMethod.txt),
+                                 validityDays: days, certificateAuthority: try choice("certificate_authority", CertificateAuthority.letsEncrypt),
+                                 cloudflareBranding: body.bool("cloudflare_branding") ?? false)
+        return PackDraft(id: body.string("id"), zoneID: zoneID, order: order, status: try choice("status", PackStatus.initializing),
+                         pinned: body.bool("pinned") ?? false, secondsInStatus: seconds)
+    }
+
     private func newZone(_ body: ControlBody) throws -> Zone {
         guard let name = body.string("name").map(Hostname.lowercased), Hostname.isValid(name), !name.hasPrefix("*") else {
             throw Self.invalid("name: give the zone's apex hostname, e.g. {\"name\": \"my-test.example\"}")
@@ -261,43 +307,18 @@ struct ControlAPI: Sendable {
         return Credential(secret: secret, permissions: permissions, zones: zones, name: body.string("name") ?? "runtime-credential")
     }
 
-    // MARK: Answers
+    // MARK: Answers (the encoders are in the Type+JSON files)
 
-    private func clockAnswer() -> HTTPResponse {
-        let now = state.clock.now()
-        return Envelope.success { w in
-            w.objectStart()
-            w.key("now"); w.string(Timestamp.rfc3339(now))
-            w.key("epoch_seconds"); w.double(now)
-            w.key("mode"); w.string(state.clock.mode.rawValue)
-            w.objectEnd()
-        }
-    }
+    private func clockAnswer() -> HTTPResponse { Envelope.success { state.clock.write(into: &$0) } }
 
     private func lifecycleAnswer() -> HTTPResponse {
-        let d = state.service.lifecycleDurations
-        return Envelope.success { w in
-            w.objectStart()
-            w.key("mode"); w.string(state.service.lifecycleMode.rawValue)
-            w.key("durations"); w.objectStart()
-            w.key("initializing"); w.double(d.initializing)
-            w.key("pending_validation"); w.double(d.validation)
-            w.key("pending_issuance"); w.double(d.issuance)
-            w.key("pending_deployment"); w.double(d.deployment)
-            w.objectEnd()
-            w.objectEnd()
-        }
+        let (mode, durations) = (state.service.lifecycleMode, state.service.lifecycleDurations)
+        return Envelope.success { durations.write(mode: mode, into: &$0) }
     }
 
     private func rateLimitAnswer() -> HTTPResponse {
-        let s = state.rateLimiter.settings
-        return Envelope.success { w in
-            w.objectStart()
-            w.key("enabled"); w.bool(s.enabled)
-            w.key("limit"); w.int(s.limit)
-            w.key("window_seconds"); w.double(s.windowSeconds)
-            w.objectEnd()
-        }
+        let settings = state.rateLimiter.settings
+        return Envelope.success { settings.write(into: &$0) }
     }
 
     private func packsAnswer(_ packs: [PackSnapshot]) -> HTTPResponse {
@@ -308,130 +329,5 @@ struct ControlAPI: Sendable {
         }
     }
 
-    private func stateAnswer() -> HTTPResponse {
-        let packs = state.service.snapshotAll()
-        return Envelope.success { w in
-            w.objectStart()
-            w.key("clock"); w.objectStart()
-            w.key("now"); w.string(Timestamp.rfc3339(state.clock.now()))
-            w.key("mode"); w.string(state.clock.mode.rawValue)
-            w.objectEnd()
-            w.key("lifecycle_mode"); w.string(state.service.lifecycleMode.rawValue)
-            w.key("zones"); w.arrayStart()
-            for zone in state.service.allZones { Self.write(zone, quota: state.service.quota(zoneID: zone.id), into: &w) }
-            w.arrayEnd()
-            w.key("packs"); w.arrayStart()
-            for p in packs {
-                w.objectStart()
-                w.key("zone_id"); w.string(p.pack.zoneID)
-                w.key("scenario"); w.string(p.pack.scenario.rawValue)
-                w.key("attempt"); w.int(p.pack.timeline.attempt)
-                w.key("forced_status"); if let f = p.pack.timeline.forcedStatus { w.string(f.rawValue) } else { w.null() }
-                w.key("pack"); p.write(into: &w)
-                w.objectEnd()
-            }
-            w.arrayEnd()
-            w.key("faults"); w.arrayStart()
-            for rule in state.faults.all { Self.write(rule, into: &w) }
-            w.arrayEnd()
-            w.key("journal_entries"); w.int(state.journal.count())
-            w.objectEnd()
-        }
-    }
-
-    static func write(_ e: RequestJournal.Entry, into w: inout JSONWriter) {
-        w.objectStart()
-        w.key("sequence"); w.int(e.sequence)
-        w.key("time"); w.string(Timestamp.rfc3339(e.time))
-        w.key("method"); w.string(e.method)
-        w.key("path"); w.string(e.path)
-        w.key("query"); if let q = e.query { w.string(q) } else { w.null() }
-        w.key("status"); w.int(e.status)
-        w.key("error_codes"); w.arrayStart(); for c in e.errorCodes { w.int(c) }; w.arrayEnd()
-        w.key("duration_ms"); w.double((e.durationMilliseconds * 1000).rounded() / 1000)
-        w.key("credential"); w.string(e.credential)
-        w.key("body"); w.string(e.body)
-        w.objectEnd()
-    }
-
-    static func write(_ rule: FaultRules.Rule, into w: inout JSONWriter) {
-        w.objectStart()
-        w.key("id"); w.int(rule.id)
-        w.key("method"); if let m = rule.method { w.string(m) } else { w.null() }
-        w.key("path"); w.string(rule.path)
-        switch rule.action {
-        case .fail(let status, let code, let message):
-            w.key("action"); w.string("fail")
-            w.key("status"); w.int(status)
-            w.key("code"); w.int(code)
-            w.key("message"); w.string(message)
-        case .reset: w.key("action"); w.string("reset")
-        case .delay: w.key("action"); w.string("delay")
-        }
-        w.key("delay_ms"); w.int(rule.delayMilliseconds)
-        w.key("remaining"); if let r = rule.remaining { w.int(r) } else { w.null() }
-        w.key("matched"); w.int(rule.matched)
-        w.objectEnd()
-    }
-
-    static func write(_ zone: Zone, quota: (allocated: Int, used: Int), into w: inout JSONWriter) {
-        w.objectStart()
-        w.key("id"); w.string(zone.id)
-        w.key("name"); w.string(zone.name)
-        w.key("advanced_certificate_manager"); w.bool(zone.advancedCertificateManager)
-        w.key("enterprise"); w.bool(zone.enterprise)
-        w.key("quota"); w.objectStart()
-        w.key("allocated"); w.int(quota.allocated)
-        w.key("used"); w.int(quota.used)
-        w.objectEnd()
-        w.objectEnd()
-    }
-
-    /// Secrets are shown masked.
-    static func write(_ c: Credential, into w: inout JSONWriter) {
-        w.objectStart()
-        w.key("name"); w.string(c.name)
-        switch c.secret {
-        case .apiToken: w.key("kind"); w.string("api_token")
-        case .globalKey(let email, _): w.key("kind"); w.string("global_key"); w.key("email"); w.string(email)
-        }
-        w.key("secret"); w.string(c.maskedSecret)
-        w.key("permissions"); w.arrayStart()
-        for p in Permission.allCases where c.permissions.contains(p) { w.string(p.rawValue) }
-        w.arrayEnd()
-        w.key("zones"); w.arrayStart()
-        for z in (c.zones.map { $0.sorted() } ?? ["*"]) { w.string(z) }
-        w.arrayEnd()
-        w.objectEnd()
-    }
-}
-
-/// A control call's JSON body (empty is fine; anything but an object is refused).
-struct ControlBody {
-    private let object: JSONObject?
-
-    init(_ request: HTTPRequest) throws {
-        guard !request.body.isEmpty else { object = nil; return }
-        guard let value = try? JSONReader.parse(request.body) else { throw APIError.malformedJSON }
-        guard case .object(let o) = value else { throw ControlAPI.invalid("the body must be a JSON object") }
-        object = o
-    }
-
-    func value(_ key: String) -> JSONValue? { object?[key] }
-    func string(_ key: String) -> String? { if case .string(let s)? = value(key) { return s }; return nil }
-    func bool(_ key: String) -> Bool? { if case .bool(let b)? = value(key) { return b }; return nil }
-    func int(_ key: String) -> Int? { if case .number(let n)? = value(key) { return n.exactInteger }; return nil }
-    func double(_ key: String) -> Double? { if case .number(let n)? = value(key) { return n.doubleValue }; return nil }
-    func isNull(_ key: String) -> Bool { value(key) == .null }
-}
-
-/// RFC 9110 §5.1/§5.5 checks for headers a test asks the mock to send.
-enum HeaderSafety {
-    static func isToken(_ s: String) -> Bool {
-        !s.isEmpty && s.utf8.allSatisfy { c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || "!#$%&'*+-.^_`|~".utf8.contains(c)
-        }
-    }
-
-    static func isValue(_ s: String) -> Bool { s.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) } }
+    private func stateAnswer() -> HTTPResponse { Envelope.success { state.writeDump(into: &$0) } }
 }

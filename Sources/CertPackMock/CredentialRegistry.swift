@@ -1,9 +1,10 @@
-import Locks
+import ASCIIBytes
 import FoundationEssentials
+import Synchronization
 
 /// The credentials the mock accepts, from the fixtures plus any added at run time.
 /// Secrets are kept as bytes next to each credential so a lookup allocates nothing.
-public final class CredentialRegistry: @unchecked Sendable {
+public final class CredentialRegistry: Sendable {
     private struct Entry {
         var credential: Credential
         var token: [UInt8] = []
@@ -19,33 +20,37 @@ public final class CredentialRegistry: @unchecked Sendable {
         }
     }
 
-    private let lock = Lock()
+    private struct State {
+        var added: [Entry] = []
+        /// `added + fixtures` (a credential added at run time wins), kept ready for lookups.
+        var entries: [Entry]
+    }
+
     private let fixtures: [Entry]
-    private var added: [Entry] = []
-    /// `added + fixtures` (a credential added at run time wins), kept ready for lookups.
-    private var entries: [Entry]
+    private let state: Mutex<State>
 
     public init(_ credentials: [Credential]) {
         fixtures = credentials.map(Entry.init)
-        entries = fixtures
+        state = Mutex(State(entries: fixtures))
     }
 
     public var all: [Credential] { snapshot().map(\.credential) }
 
     public func add(_ credential: Credential) {
-        lock.lock(); defer { lock.unlock() }
-        added.removeAll { $0.credential.secret == credential.secret }
-        added.append(Entry(credential))
-        entries = added + fixtures
+        state.withLock { s in
+            s.added.removeAll { $0.credential.secret == credential.secret }
+            s.added.append(Entry(credential))
+            s.entries = s.added + fixtures
+        }
     }
 
     /// Credentials added at run time (not the fixtures'), oldest first, for the state file.
-    public var addedAtRunTime: [Credential] { lock.lock(); defer { lock.unlock() }; return added.map(\.credential) }
+    public var addedAtRunTime: [Credential] { state.withLock { $0.added.map(\.credential) } }
 
     /// Drops credentials added at run time.
-    public func reset() { lock.lock(); added = []; entries = fixtures; lock.unlock() }
+    public func reset() { state.withLock { $0 = State(entries: fixtures) } }
 
-    private func snapshot() -> [Entry] { lock.lock(); defer { lock.unlock() }; return entries }
+    private func snapshot() -> [Entry] { state.withLock { $0.entries } }
 
     /// Every candidate is compared in full, in constant time, so response time says nothing about a secret.
     func token(_ token: Substring) -> Credential? {
@@ -60,7 +65,7 @@ public final class CredentialRegistry: @unchecked Sendable {
     }
 
     func globalKey(email: String, key: String) -> Credential? {
-        let email = Array(email.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+        let email = Array(email.utf8.map(ASCII.lowercased))
         var key = key
         return key.withUTF8 { presentedKey in
             email.withUnsafeBufferPointer { presentedEmail in

@@ -109,7 +109,7 @@ struct Dashboard: Sendable {
         w.objectEnd()
         w.objectEnd()
         w.key("zones"); w.arrayStart()
-        for zone in service.allZones { ControlAPI.write(zone, quota: service.quota(zoneID: zone.id), into: &w) }
+        for zone in service.allZones { zone.write(quota: service.quota(zoneID: zone.id), into: &w) }
         w.arrayEnd()
         // A pack's stage path is one of a few; rows name it by its index in "paths".
         var paths: [[PackStatus]] = []
@@ -125,7 +125,7 @@ struct Dashboard: Sendable {
         for stages in paths { w.arrayStart(); for s in stages { w.string(s.rawValue) }; w.arrayEnd() }
         w.arrayEnd()
         w.key("faults"); w.arrayStart()
-        for rule in state.faults.all { ControlAPI.write(rule, into: &w) }
+        for rule in state.faults.all { rule.write(into: &w) }
         w.arrayEnd()
         w.key("journal"); w.objectStart()
         w.key("count"); w.int(state.journal.count())
@@ -196,7 +196,7 @@ struct Dashboard: Sendable {
     /// The journal API's entry plus the response body.
     static func writeDetail(_ e: RequestJournal.Entry, into w: inout JSONWriter) {
         var entry = JSONWriter(reserving: 256 + e.body.utf8.count)
-        ControlAPI.write(e, into: &entry)
+        e.write(into: &entry)
         var bytes = entry.bytes
         guard bytes.last == UInt8(ascii: "}") else { w.raw(bytes); return }
         // Appended to the journal API's object, so fields added there show up here too.

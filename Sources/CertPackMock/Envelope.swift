@@ -27,6 +27,8 @@ enum Envelope {
         return HTTPResponse(status: status, headers: [jsonContentType], body: w.bytes)
     }
 
+    /// Called only by `APIError.response`, so every refusal renders the same way: write
+    /// `error.response`, not this.
     static func failure(_ error: APIError) -> HTTPResponse {
         var w = JSONWriter(reserving: 256)
         w.objectStart()
@@ -65,4 +67,9 @@ struct ResultInfo {
     var count: Int
     var totalCount: Int
     var totalPages: Int { totalCount == 0 ? 0 : (totalCount + perPage - 1) / perPage }
+}
+
+extension APIError {
+    /// The error as Cloudflare answers it: status, `errors`, extra headers.
+    var response: HTTPResponse { Envelope.failure(self) }
 }

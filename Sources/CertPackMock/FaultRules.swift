@@ -1,9 +1,9 @@
-import Locks
 import FoundationEssentials
+import Synchronization
 
 /// Test-set rules that make matching Cloudflare requests fail, slow down or drop:
 /// "the next N times" or always. Checked before the API handles a request.
-public final class FaultRules: @unchecked Sendable {
+public final class FaultRules: Sendable {
     public struct Rule: Sendable {
         public enum Action: Sendable, Equatable {
             /// Answer with this status and Cloudflare error (code, message) in the envelope.
@@ -38,60 +38,67 @@ public final class FaultRules: @unchecked Sendable {
         }
     }
 
-    private let lock = Lock()
-    private var rules: [Rule] = []
-    private var nextID = 1
+    private struct State {
+        var rules: [Rule] = []
+        var nextID = 1
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     @discardableResult
     public func add(_ rule: Rule) -> Rule {
-        lock.lock(); defer { lock.unlock() }
-        var rule = rule
-        rule.id = nextID
-        nextID += 1
-        rules.append(rule)
-        return rule
+        state.withLock { s in
+            var rule = rule
+            rule.id = s.nextID
+            s.nextID += 1
+            s.rules.append(rule)
+            return rule
+        }
     }
 
-    public var all: [Rule] { lock.lock(); defer { lock.unlock() }; return rules }
+    public var all: [Rule] { state.withLock { $0.rules } }
 
     @discardableResult
     public func remove(id: Int) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        let before = rules.count
-        rules.removeAll { $0.id == id }
-        return rules.count != before
+        state.withLock { s in
+            let before = s.rules.count
+            s.rules.removeAll { $0.id == id }
+            return s.rules.count != before
+        }
     }
 
-    public func removeAll() { lock.lock(); rules.removeAll(); lock.unlock() }
+    public func removeAll() { state.withLock { $0.rules.removeAll() } }
 
     /// The rules and the next id, together, for the state file.
-    public var persisted: (rules: [Rule], nextID: Int) { lock.lock(); defer { lock.unlock() }; return (rules, nextID) }
+    public var persisted: (rules: [Rule], nextID: Int) { state.withLock { ($0.rules, $0.nextID) } }
 
     /// Puts rules back as a state file kept them (ids, remaining uses and match counts included).
     public func restore(_ saved: [Rule], nextID: Int) {
-        lock.lock(); defer { lock.unlock() }
-        rules = saved
-        self.nextID = max(nextID, (saved.map(\.id).max() ?? 0) + 1)
+        state.withLock { s in
+            s.rules = saved
+            s.nextID = max(nextID, (saved.map(\.id).max() ?? 0) + 1)
+        }
     }
 
     /// The first rule that matches, consuming one of its uses; exhausted rules are dropped.
     func take(method: String, path: Substring) -> Rule? {
-        lock.lock(); defer { lock.unlock() }
-        guard !rules.isEmpty else { return nil }
-        let bare = Self.withoutAPIPrefix(path)
-        for index in rules.indices {
-            let rule = rules[index]
-            if let m = rule.method, m != method { continue }
-            guard Glob.matches(Self.withoutAPIPrefix(Substring(rule.path)), bare) else { continue }
-            rules[index].matched += 1
-            if let remaining = rule.remaining {
-                if remaining <= 1 { rules.remove(at: index) } else { rules[index].remaining = remaining - 1 }
+        state.withLock { s in
+            guard !s.rules.isEmpty else { return nil }
+            let bare = Self.withoutAPIPrefix(path)
+            for index in s.rules.indices {
+                let rule = s.rules[index]
+                if let m = rule.method, m != method { continue }
+                guard Glob.matches(Self.withoutAPIPrefix(Substring(rule.path)), bare) else { continue }
+                s.rules[index].matched += 1
+                if let remaining = rule.remaining {
+                    if remaining <= 1 { s.rules.remove(at: index) } else { s.rules[index].remaining = remaining - 1 }
+                }
+                return rule
             }
-            return rule
+            return nil
         }
-        return nil
     }
 
     static func withoutAPIPrefix(_ path: Substring) -> String {

@@ -51,6 +51,15 @@ public struct Fixtures: Sendable, Equatable {
             FixturePack(id: docsZoneID, zoneID: docsZoneID, order: OrderRequest(
                 hosts: ["example.com", "*.example.com", "www.example.com"], validationMethod: .txt,
                 validityDays: 90, certificateAuthority: .letsEncrypt)),
+            // The example id of the certificate-pack operations in Cloudflare's current reference.
+            FixturePack(id: "3822ff90-ea29-44df-9e55-21300bb9419b", zoneID: docsZoneID, order: OrderRequest(
+                hosts: ["example.com", "*.example.com", "www.example.com"], validationMethod: .txt,
+                validityDays: 90, certificateAuthority: .letsEncrypt)),
+            // The example of the SSL verification operations: waiting on http validation, so the
+            // docs' PATCH to txt changes its method.
+            FixturePack(id: "a77f8bd7-3b47-46b4-a6f1-75cf98109948", zoneID: docsZoneID, order: OrderRequest(
+                hosts: ["example.com", "www.example.com"], validationMethod: .http,
+                validityDays: 90, certificateAuthority: .google), status: .pendingValidation),
         ])
 }
 

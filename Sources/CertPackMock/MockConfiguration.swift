@@ -3,7 +3,21 @@ import HTTPServer
 
 /// Everything the mock needs to start; the CLI fills it from flags, env and defaults.
 public struct MockConfiguration: Sendable {
-    public var server: HTTPServerConfiguration
+    /// The transport settings; the command line fills every field, Swift users set
+    /// `hosts` and `port` (HTTPServer is not part of the product).
+    package var server: HTTPServerConfiguration
+
+    /// Addresses to listen on (default: 127.0.0.1 and ::1).
+    public var hosts: [String] {
+        get { server.hosts }
+        set { server.hosts = newValue }
+    }
+
+    /// 0 picks a free port (see `MockServer.port`).
+    public var port: Int {
+        get { server.port }
+        set { server.port = newValue }
+    }
     public var fixtures: Fixtures
     public var lifecycleMode: LifecycleMode
     public var durations: LifecycleDurations
@@ -20,8 +34,33 @@ public struct MockConfiguration: Sendable {
     /// `--state-file`: where zones, credentials, packs, fault rules and the clock are kept across restarts.
     public var stateFile: String?
 
+    /// - Parameters:
+    ///   - hosts: nil listens on 127.0.0.1 and ::1.
+    ///   - port: 0 picks a free port.
     public init(
-        server: HTTPServerConfiguration = HTTPServerConfiguration(port: 0),
+        hosts: [String]? = nil,
+        port: Int = 0,
+        fixtures: Fixtures = .builtIn,
+        lifecycleMode: LifecycleMode = .timed,
+        durations: LifecycleDurations = LifecycleDurations(),
+        clockMode: VirtualClock.Mode = .system,
+        clockStart: Double? = nil,
+        packIDFormat: IDGenerator.Format = .hex32,
+        seed: UInt64? = nil,
+        enforceAuthorityRules: Bool = true,
+        rateLimit: RateLimiter.Settings = RateLimiter.Settings(),
+        journalCapacity: Int = 10_000
+    ) {
+        var server = HTTPServerConfiguration(port: port)
+        if let hosts { server.hosts = hosts }
+        self.init(server: server, fixtures: fixtures, lifecycleMode: lifecycleMode, durations: durations, clockMode: clockMode,
+                  clockStart: clockStart, packIDFormat: packIDFormat, seed: seed, enforceAuthorityRules: enforceAuthorityRules,
+                  rateLimit: rateLimit, journalCapacity: journalCapacity)
+    }
+
+    /// For the command line, which sets every transport limit.
+    package init(
+        server: HTTPServerConfiguration,
         fixtures: Fixtures = .builtIn,
         lifecycleMode: LifecycleMode = .timed,
         durations: LifecycleDurations = LifecycleDurations(),

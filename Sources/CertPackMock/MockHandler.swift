@@ -50,7 +50,7 @@ struct MockHandler: HTTPHandler {
                 reply(.resetConnection)
             case .fail(let status, let code, let message):
                 let error = APIError(status: status, items: [.init(code: code, message: message)], headers: rule.headers)
-                let response = Envelope.failure(error)
+                let response = error.response
                 record(request, response, started: started, codes: [code], caller: "fault")
                 log(request, response, started: started, codes: [code])
                 reply(.response(response))
@@ -70,7 +70,7 @@ struct MockHandler: HTTPHandler {
         let result: (response: HTTPResponse, codes: [Int], caller: String)
         if let retryAfter = state.rateLimiter.check(key: { rateLimitKey(request.headers) }, now: state.clock.now()) {
             let error = APIError.rateLimited(retryAfter: retryAfter)
-            result = (Envelope.failure(error), error.codes, "rate-limited")
+            result = (error.response, error.codes, "rate-limited")
         } else {
             result = api.respond(to: request, route: route)
         }

@@ -34,9 +34,9 @@ public final class MockServer: Sendable {
         let persistence = configuration.stateFile.map { StatePersistence(path: $0, state: state) }
         self.persistence = persistence
         var handler = MockHandler(state: state, logger: logger)
-        handler.changed = persistence.map { saver in { saver.markChanged() } }
+        if let persistence { handler.changed = { persistence.markChanged() } }
         server = HTTPServer(configuration: configuration.server, handler: handler,
-                            protocolErrorResponder: { Envelope.failure(APIError(status: $0.status, code: APIError.protocolErrorCode, message: $0.message)) })
+                            protocolErrorResponder: { APIError(status: $0.status, code: APIError.protocolErrorCode, message: $0.message).response })
     }
 
     /// The port the server listens on.
@@ -57,6 +57,12 @@ public final class MockServer: Sendable {
     public var journal: RequestJournal { state.journal }
     public var faults: FaultRules { state.faults }
     public var credentials: CredentialRegistry { state.credentials }
+
+    /// Creates a pack directly, as `POST /__mock/packs` does: any id, any status, no order
+    /// rules or quota. E.g. a pack waiting on validation for an hour:
+    /// `PackDraft(zoneID: zone, order: order, status: .pendingValidation, pinned: true, secondsInStatus: 3600)`.
+    @discardableResult
+    public func createPack(_ draft: PackDraft) throws -> PackSnapshot { try state.service.create(draft) }
 
     /// Resets all state (or the parts given) between tests.
     public func reset(_ parts: Set<MockState.Part> = Set(MockState.Part.allCases)) { state.reset(parts) }

@@ -27,6 +27,17 @@ extension PackSnapshot {
             for record in validationRecords { write(record, into: &w) }
             w.arrayEnd()
         }
+        if !dcvDelegationRecords.isEmpty {
+            w.key("dcv_delegation_records"); w.arrayStart()
+            for record in dcvDelegationRecords {
+                w.objectStart()
+                w.key("cname"); w.string(record.cname)
+                w.key("cname_target"); w.string(record.cnameTarget)
+                w.key("status"); w.string(record.status)
+                w.objectEnd()
+            }
+            w.arrayEnd()
+        }
         if !validationErrors.isEmpty {
             w.key("validation_errors"); w.arrayStart()
             for message in validationErrors {

@@ -1,3 +1,4 @@
+import ASCIIBytes
 /// `application/x-www-form-urlencoded` query parsing, for the few list parameters.
 struct QueryParameters {
     private var pairs: [(String, String)] = []
@@ -20,21 +21,12 @@ struct QueryParameters {
         while let c = it.next() {
             if c == UInt8(ascii: "+") {
                 bytes.append(UInt8(ascii: " "))
-            } else if c == UInt8(ascii: "%"), let h = it.next(), let l = it.next(), let hi = hex(h), let lo = hex(l) {
+            } else if c == UInt8(ascii: "%"), let h = it.next(), let l = it.next(), let hi = ASCII.hexValue(h), let lo = ASCII.hexValue(l) {
                 bytes.append(hi << 4 | lo)
             } else {
                 bytes.append(c)
             }
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hex(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x41...0x46: return c - 0x37
-        case 0x61...0x66: return c - 0x57
-        default: return nil
-        }
     }
 }

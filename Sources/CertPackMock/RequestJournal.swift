@@ -3,6 +3,11 @@ import FoundationEssentials
 
 /// Every Cloudflare request the mock answered, newest last, capped in size.
 /// Secrets never enter it: credentials are recorded by their fixture name.
+///
+/// `@unchecked Sendable` holds because every `var` below (`entries`, `nextSequence`,
+/// `heldBytes`) is read and written only inside `lock.withLock`, and the `let`s are
+/// immutable. Kept on a `Lock` rather than a `Mutex` only so fields other changes add to
+/// the entry stay a local edit.
 public final class RequestJournal: @unchecked Sendable {
     public struct Entry: Sendable {
         public var sequence: Int
@@ -56,16 +61,17 @@ public final class RequestJournal: @unchecked Sendable {
 
     func record(_ make: (Int) -> Entry) {
         guard capacity > 0 else { return }
-        lock.lock(); defer { lock.unlock() }
-        let entry = make(nextSequence)
-        entries.append(entry)
-        heldBytes += Self.size(entry)
-        nextSequence += 1
-        // Drop the oldest tenth at once so trimming is rare.
-        if entries.count > capacity || heldBytes > maxBytes {
-            let drop = min(entries.count - 1, max(1, entries.count / 10))
-            heldBytes -= entries[..<drop].reduce(0) { $0 + Self.size($1) }
-            entries.removeFirst(drop)
+        lock.withLock {
+            let entry = make(nextSequence)
+            entries.append(entry)
+            heldBytes += Self.size(entry)
+            nextSequence += 1
+            // Drop the oldest tenth at once so trimming is rare.
+            if entries.count > capacity || heldBytes > maxBytes {
+                let drop = min(entries.count - 1, max(1, entries.count / 10))
+                heldBytes -= entries[..<drop].reduce(0) { $0 + Self.size($1) }
+                entries.removeFirst(drop)
+            }
         }
     }
 
@@ -86,19 +92,19 @@ public final class RequestJournal: @unchecked Sendable {
     }
 
     public func entries(matching filter: Filter = Filter(), limit: Int? = nil) -> [Entry] {
-        lock.lock(); defer { lock.unlock() }
-        let matched = entries.filter(filter.matches)
-        guard let limit, limit < matched.count else { return matched }
-        return Array(matched.suffix(limit))
+        lock.withLock {
+            let matched = entries.filter(filter.matches)
+            guard let limit, limit < matched.count else { return matched }
+            return Array(matched.suffix(limit))
+        }
     }
 
     public func count(matching filter: Filter = Filter()) -> Int {
-        lock.lock(); defer { lock.unlock() }
-        return entries.reduce(0) { $0 + (filter.matches($1) ? 1 : 0) }
+        lock.withLock { entries.reduce(0) { $0 + (filter.matches($1) ? 1 : 0) } }
     }
 
     public func clear() {
-        lock.lock(); entries.removeAll(); heldBytes = 0; lock.unlock()
+        lock.withLock { entries.removeAll(); heldBytes = 0 }
     }
 }
 

@@ -1,3 +1,4 @@
+import ASCIIBytes
 import CertificatePacks
 
 /// What a request path names. Matching walks the path's segments once; no regex.
@@ -6,6 +7,12 @@ enum Route: Equatable {
     case orderPack(zone: Substring)
     case quota(zone: Substring)
     case pack(zone: Substring, id: Substring)
+    /// `GET /zones/{zone}/ssl/verification`
+    case verifications(zone: Substring)
+    /// `PATCH /zones/{zone}/ssl/verification/{pack}`
+    case verification(zone: Substring, id: Substring)
+    /// `GET /zones/{zone}/dcv_delegation/uuid`
+    case dcvDelegationUUID(zone: Substring)
     /// `/__mock/...`, with the segments after the prefix.
     case control([Substring])
     case unknown
@@ -14,7 +21,7 @@ enum Route: Equatable {
 
     /// Cloudflare routes are served under `/client/v4` (so an SDK base URL works) and at the root (the seed's path).
     init(path: Substring) {
-        self = Identifier.withUTF8(path) { bytes in Route(path: path, bytes: bytes) }
+        self = ASCII.withUTF8(path) { bytes in Route(path: path, bytes: bytes) }
     }
 
     /// Matches on byte offsets into the path's UTF-8; Substrings are cut only for the
@@ -47,11 +54,23 @@ enum Route: Equatable {
         }
         var i = 1
         if end - i >= 2, equals(i, "client"), equals(i + 1, "v4") { i += 2 }
-        guard end - i >= 4, equals(i, "zones"), equals(i + 2, "ssl"), equals(i + 3, "certificate_packs") else {
+        guard end - i >= 3, equals(i, "zones") else {
             self = .unknown
             return
         }
         let zone = segment(i + 1)
+        if end - i == 4, equals(i + 2, "dcv_delegation"), equals(i + 3, "uuid") {
+            self = .dcvDelegationUUID(zone: zone)
+            return
+        }
+        if end - i >= 4, end - i <= 5, equals(i + 2, "ssl"), equals(i + 3, "verification") {
+            self = end - i == 4 ? .verifications(zone: zone) : .verification(zone: zone, id: segment(i + 4))
+            return
+        }
+        guard end - i >= 4, equals(i + 2, "ssl"), equals(i + 3, "certificate_packs") else {
+            self = .unknown
+            return
+        }
         switch end - i {
         case 4: self = .listPacks(zone: zone)
         case 5 where equals(i + 4, "order"): self = .orderPack(zone: zone)

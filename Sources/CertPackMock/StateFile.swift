@@ -67,7 +67,7 @@ struct StateFile: Sendable {
         w.arrayEnd()
         w.key("next_fault_id"); w.int(nextFaultID)
         w.key("faults"); w.arrayStart()
-        for rule in faults { ControlAPI.write(rule, into: &w) }
+        for rule in faults { rule.write(into: &w) }
         w.arrayEnd()
         // `ControlAPI.write` leaves a rule's extra headers out; they go here, keyed by rule id.
         w.key("fault_headers"); w.objectStart()

@@ -1,7 +1,8 @@
+import ASCIIBytes
 /// Hostname syntax (RFC 1123 labels, one leading `*` label for wildcards).
 public enum Hostname {
     public static func isValid(_ host: String) -> Bool {
-        Identifier.withUTF8(host) { bytes in
+        ASCII.withUTF8(host) { bytes in
             guard !bytes.isEmpty, bytes.count <= 253 else { return false }
             // One pass over the bytes, label by label, with no copies.
             var labels = 0
@@ -22,10 +23,7 @@ public enum Hostname {
     /// in ASCII only, and a non-ASCII byte must stay to be refused by `isValid` (Unicode
     /// lowercasing would turn the Kelvin sign into a valid `k`).
     public static func lowercased(_ host: String) -> String {
-        Identifier.withUTF8(host) { bytes in
-            guard bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return host }
-            return String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-        }
+        ASCII.lowercased(host)
     }
 
     /// The apex itself, or any name below it (a wildcard covers one label below its base).
@@ -34,6 +32,6 @@ public enum Hostname {
     }
 
     private static func isLabelByte(_ c: UInt8) -> Bool {
-        (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")
+        ASCII.isLowercase(c) || ASCII.isDigit(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")
     }
 }

@@ -21,7 +21,7 @@ public struct IDGenerator: Sendable {
 
     /// SplitMix64: tiny, fast, and a bijection of its counter, so no value repeats
     /// within 2^64 draws.
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -42,13 +42,13 @@ public struct IDGenerator: Sendable {
 
 /// Deterministic values derived from a pack id, so the same pack always shows
 /// the same validation tokens and certificate ids without storing them.
-public enum Hex {
-    public static func string(_ a: UInt64, _ b: UInt64) -> String {
+package enum Hex {
+    package static func string(_ a: UInt64, _ b: UInt64) -> String {
         PackID(high: a, low: b, isUUID: false).text
     }
 
     /// FNV-1a over the parts, then two rounds of mixing: 32 hex digits.
-    public static func derived(_ parts: String...) -> String {
+    package static func derived(_ parts: String...) -> String {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for part in parts {
             for byte in part.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }

@@ -1,3 +1,5 @@
+import ASCIIBytes
+
 /// Syntax checks for Cloudflare identifiers.
 ///
 /// The string entry points are `@inlinable` and only hand the UTF-8 bytes to the
@@ -7,23 +9,23 @@ public enum Identifier {
     /// 32 lowercase hex digits: zone ids and the seed's pack ids.
     @inlinable
     public static func isHex32(_ s: some StringProtocol) -> Bool {
-        withUTF8(s, isHex32(utf8:))
+        ASCII.withUTF8(s, isHex32(utf8:))
     }
 
     /// A UUID in 8-4-4-4-12 form, lowercase hex: pack ids of the current API.
     @inlinable
     public static func isUUID(_ s: some StringProtocol) -> Bool {
-        withUTF8(s, isUUID(utf8:))
+        ASCII.withUTF8(s, isUUID(utf8:))
     }
 
     /// Either pack id format.
     @inlinable
     public static func isPackID(_ s: some StringProtocol) -> Bool {
-        withUTF8(s) { isHex32(utf8: $0) || isUUID(utf8: $0) }
+        ASCII.withUTF8(s) { isHex32(utf8: $0) || isUUID(utf8: $0) }
     }
 
     public static func isHex32(utf8 u: UnsafeBufferPointer<UInt8>) -> Bool {
-        u.count == 32 && u.allSatisfy(isLowerHex)
+        u.count == 32 && u.allSatisfy(ASCII.isLowerHex)
     }
 
     public static func isUUID(utf8 u: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -31,22 +33,11 @@ public enum Identifier {
         for i in 0..<36 {
             if i == 8 || i == 13 || i == 18 || i == 23 {
                 if u[i] != UInt8(ascii: "-") { return false }
-            } else if !isLowerHex(u[i]) {
+            } else if !ASCII.isLowerHex(u[i]) {
                 return false
             }
         }
         return true
     }
 
-    /// Calls `body` with the string's UTF-8 bytes: in place when contiguous (native
-    /// strings and their substrings), copied otherwise.
-    @inlinable
-    public static func withUTF8<R>(_ s: some StringProtocol, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if let result = s.utf8.withContiguousStorageIfAvailable(body) { return result }
-        return Array(s.utf8).withUnsafeBufferPointer(body)
-    }
-
-    static func isLowerHex(_ c: UInt8) -> Bool {
-        (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)
-    }
 }

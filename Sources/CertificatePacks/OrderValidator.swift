@@ -1,6 +1,4 @@
-import StrictJSON
-
-/// Checks an order body against the seed's schema, the rules in its field
+/// Checks an order draft against the seed's schema, the rules in its field
 /// descriptions and the CA rules Cloudflare documents, collecting every problem.
 public struct OrderValidator: Sendable {
     /// When false, only the seed's schema and host rules apply (no CA-specific rules).
@@ -12,34 +10,25 @@ public struct OrderValidator: Sendable {
         self.enforceAuthorityRules = enforceAuthorityRules
     }
 
-    public func validate(_ body: JSONValue, zone: Zone) -> Result<OrderRequest, OrderRejection> {
-        guard case .object(let object) = body else {
-            return .failure(OrderRejection(problems: [.bodyNotObject(found: body.typeName)]))
-        }
+    public func validate(_ draft: OrderDraft, zone: Zone) -> Result<OrderRequest, OrderRejection> {
         var problems: [OrderProblem] = []
 
-        if let type = field("type", in: object, &problems) {
-            if case .string(let s) = type {
-                if s != "advanced" { problems.append(.notAllowed(field: "type", value: s, allowed: ["advanced"])) }
-            } else {
-                problems.append(.wrongType(field: "type", expected: "a string", found: type.typeName))
-            }
+        if let type = field("type", draft.type, &problems), type != "advanced" {
+            problems.append(.notAllowed(field: "type", value: type, allowed: ["advanced"]))
         }
-        let hosts = field("hosts", in: object, &problems).flatMap { validateHosts($0, zone: zone, &problems) }
-        let method: ValidationMethod? = field("validation_method", in: object, &problems).flatMap {
+        let hosts = field("hosts", draft.hosts, &problems).flatMap { validateHosts($0, zone: zone, &problems) }
+        let method: ValidationMethod? = field("validation_method", draft.validationMethod, &problems).flatMap {
             enumValue($0, field: "validation_method", &problems)
         }
-        let authority: CertificateAuthority? = field("certificate_authority", in: object, &problems).flatMap {
+        let authority: CertificateAuthority? = field("certificate_authority", draft.certificateAuthority, &problems).flatMap {
             enumValue($0, field: "certificate_authority", &problems)
         }
-        let days = field("validity_days", in: object, &problems).flatMap { validateDays($0, &problems) }
+        let days = field("validity_days", draft.validityDays, &problems).flatMap { validateDays($0, &problems) }
         var branding = false
-        if let value = object["cloudflare_branding"] {
-            switch value {
-            case .bool(let b): branding = b
-            case .null: break
-            default: problems.append(.wrongType(field: "cloudflare_branding", expected: "a boolean", found: value.typeName))
-            }
+        switch draft.cloudflareBranding {
+        case .missing: break
+        case .value(let b): branding = b
+        case .wrongType(let expected, let found): problems.append(.wrongType(field: "cloudflare_branding", expected: expected, found: found))
         }
 
         if enforceAuthorityRules {
@@ -52,19 +41,20 @@ public struct OrderValidator: Sendable {
                                      certificateAuthority: authority, cloudflareBranding: branding))
     }
 
-    private func field(_ name: String, in object: JSONObject, _ problems: inout [OrderProblem]) -> JSONValue? {
-        guard let value = object[name], value != .null else {
+    private func field<T>(_ name: String, _ field: OrderDraft.Field<T>, _ problems: inout [OrderProblem]) -> T? {
+        switch field {
+        case .missing:
             problems.append(.missingField(name))
             return nil
+        case .wrongType(let expected, let found):
+            problems.append(.wrongType(field: name, expected: expected, found: found))
+            return nil
+        case .value(let value):
+            return value
         }
-        return value
     }
 
-    private func enumValue<E: RawRepresentable & CaseIterable>(_ value: JSONValue, field: String, _ problems: inout [OrderProblem]) -> E? where E.RawValue == String {
-        guard case .string(let s) = value else {
-            problems.append(.wrongType(field: field, expected: "a string", found: value.typeName))
-            return nil
-        }
+    private func enumValue<E: RawRepresentable & CaseIterable>(_ s: String, field: String, _ problems: inout [OrderProblem]) -> E? where E.RawValue == String {
         guard let e = E(rawValue: s) else {
             problems.append(.notAllowed(field: field, value: s, allowed: E.allCases.map(\.rawValue)))
             return nil
@@ -72,30 +62,21 @@ public struct OrderValidator: Sendable {
         return e
     }
 
-    private func validateDays(_ value: JSONValue, _ problems: inout [OrderProblem]) -> Int? {
-        // JSON Schema's "integer" is any number with no fraction, so 90.0 and 9e1 are 90.
-        guard case .number(let n) = value, let days = n.exactInteger else {
-            if case .number(let n) = value, n.doubleValue.isInfinite || n.doubleValue.rounded() == n.doubleValue {
-                // A whole number too large for Int (1e400, 10^30): an integer, just not an offered one.
-                problems.append(.notAllowed(field: "validity_days", value: String(n.literal.prefix(40)), allowed: allowedValidityDays.map(String.init)))
+    private func validateDays(_ value: OrderDraft.Days, _ problems: inout [OrderProblem]) -> Int? {
+        switch value {
+        case .tooLarge(let literal):
+            problems.append(.notAllowed(field: "validity_days", value: String(literal.prefix(40)), allowed: allowedValidityDays.map(String.init)))
+            return nil
+        case .integer(let days):
+            guard allowedValidityDays.contains(days) else {
+                problems.append(.notAllowed(field: "validity_days", value: String(days), allowed: allowedValidityDays.map(String.init)))
                 return nil
             }
-            let found = value.typeName == "number" ? "a number with a fraction" : value.typeName
-            problems.append(.wrongType(field: "validity_days", expected: "an integer", found: found))
-            return nil
+            return days
         }
-        guard allowedValidityDays.contains(days) else {
-            problems.append(.notAllowed(field: "validity_days", value: String(days), allowed: allowedValidityDays.map(String.init)))
-            return nil
-        }
-        return days
     }
 
-    private func validateHosts(_ value: JSONValue, zone: Zone, _ problems: inout [OrderProblem]) -> [String]? {
-        guard case .array(let items) = value else {
-            problems.append(.wrongType(field: "hosts", expected: "an array of strings", found: value.typeName))
-            return nil
-        }
+    private func validateHosts(_ items: [OrderDraft.Host], zone: Zone, _ problems: inout [OrderProblem]) -> [String]? {
         let before = problems.count
         if items.isEmpty || items.count > Self.maxHosts {
             problems.append(.hostCount(items.count))
@@ -104,8 +85,8 @@ public struct OrderValidator: Sendable {
         }
         var hosts: [String] = []
         for (index, item) in items.enumerated() {
-            guard case .string(let raw) = item else {
-                problems.append(.wrongType(field: "hosts/\(index)", expected: "a string", found: item.typeName))
+            guard case .name(let raw) = item else {
+                if case .notAString(let found) = item { problems.append(.wrongType(field: "hosts/\(index)", expected: "a string", found: found)) }
                 continue
             }
             let host = Hostname.lowercased(raw)
@@ -146,5 +127,13 @@ public struct OrderValidator: Sendable {
                 problems.append(.httpValidationWithWildcard(index: index, host: host))
             }
         }
+    }
+
+    /// The CA rules for a new validation method on an existing pack (a verification PATCH).
+    public func problems(switching pack: CertificatePack, to method: ValidationMethod) -> [OrderProblem] {
+        guard enforceAuthorityRules else { return [] }
+        var problems: [OrderProblem] = []
+        checkAuthorityRules(authority: pack.certificateAuthority, days: nil, method: method, hosts: pack.hosts, zone: Zone(id: pack.zoneID, name: ""), &problems)
+        return problems
     }
 }

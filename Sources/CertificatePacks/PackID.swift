@@ -1,3 +1,4 @@
+import ASCIIBytes
 /// A pack id as 128 bits, whichever way it is written (32 hex digits, or a UUID
 /// with dashes), so the store keys packs by two integers instead of strings.
 public struct PackID: Hashable, Sendable {
@@ -15,11 +16,12 @@ public struct PackID: Hashable, Sendable {
     /// Parses 32 lowercase hex digits or a lowercase UUID; nil for anything else.
     @inlinable
     public init?(_ text: some StringProtocol) {
-        guard let id = Identifier.withUTF8(text, PackID.parse) else { return nil }
+        guard let id = ASCII.withUTF8(text, PackID.parse) else { return nil }
         self = id
     }
 
-    public static func parse(utf8: UnsafeBufferPointer<UInt8>) -> PackID? {
+    @usableFromInline
+    package static func parse(utf8: UnsafeBufferPointer<UInt8>) -> PackID? {
         guard utf8.count == 32 || utf8.count == 36 else { return nil }
         var high: UInt64 = 0, low: UInt64 = 0, digits = 0, dashes = 0
         for position in 0..<utf8.count {
@@ -29,12 +31,7 @@ public struct PackID: Hashable, Sendable {
                 dashes += 1
                 continue
             }
-            let v: UInt8
-            switch c {
-            case 0x30...0x39: v = c - 0x30
-            case 0x61...0x66: v = c - 0x57
-            default: return nil
-            }
+            guard ASCII.isLowerHex(c), let v = ASCII.hexValue(c) else { return nil }
             if digits < 16 { high = high << 4 | UInt64(v) } else { low = low << 4 | UInt64(v) }
             digits += 1
             if digits > 32 { return nil }
@@ -54,7 +51,7 @@ public struct PackID: Hashable, Sendable {
                     o += 1
                 }
                 let nibble = UInt8(truncatingIfNeeded: ((i < 16 ? high : low) >> UInt64(60 - (i % 16) * 4)) & 0xF)
-                out[o] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+                out[o] = ASCII.hexDigit(nibble)
                 o += 1
             }
             return o

@@ -8,6 +8,8 @@ public struct PackSnapshot: Sendable, Equatable {
     public var validationErrors: [String]
     /// Issued certificates (ECDSA first, the primary, then RSA) once issued.
     public var certificates: [IssuedCertificate]
+    /// CNAMEs for delegated DCV, while a TXT-validated pack waits on validation.
+    public var dcvDelegationRecords: [DelegationRecord] = []
 
     public var primaryCertificate: String? { certificates.first?.id }
 }
@@ -40,8 +42,10 @@ extension PackLifecycle {
         switch status {
         case .pendingValidation:
             snapshot.validationRecords = Self.validationRecords(for: pack)
+            snapshot.dcvDelegationRecords = DCVDelegation.records(for: pack)
         case .validationTimedOut:
             snapshot.validationRecords = Self.validationRecords(for: pack)
+            snapshot.dcvDelegationRecords = DCVDelegation.records(for: pack)
             snapshot.validationErrors = [Self.failureMessage(for: pack, status: status)]
         case .issuanceTimedOut, .initializingTimedOut, .deploymentTimedOut:
             snapshot.validationErrors = [Self.failureMessage(for: pack, status: status)]

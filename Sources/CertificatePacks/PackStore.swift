@@ -1,3 +1,4 @@
+import ASCIIBytes
 /// Packs in a compact form: fixed-size records in chunks that never move, an
 /// index from the id's bits to the record, and per zone the records in order of
 /// creation (so a page of a list is a slice, whatever the zone holds). About 170
@@ -163,7 +164,7 @@ struct PackStore {
 
     /// "a,b,c" back into hosts, splitting bytes (a Character-level split walks graphemes).
     private static func splitHosts(_ joined: String) -> [String] {
-        Identifier.withUTF8(joined) { bytes in
+        ASCII.withUTF8(joined) { bytes in
             bytes.split(separator: UInt8(ascii: ","))
                 .map { String(decoding: UnsafeBufferPointer(rebasing: $0), as: UTF8.self) }
         }

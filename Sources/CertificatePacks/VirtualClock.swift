@@ -1,19 +1,25 @@
-import Locks
 import FoundationEssentials
+import Synchronization
 
 /// The time every pack's status is computed against. In `.system` mode it is the
 /// wall clock plus an offset that `advance` grows; in `.manual` mode it stands
 /// still until advanced, so a test decides exactly when a pack moves.
-public final class VirtualClock: @unchecked Sendable {
+public final class VirtualClock: Sendable {
     public enum Mode: String, Sendable, CaseIterable {
         case system
         case manual
     }
 
-    private let lock = Lock()
-    private var offset: Double = 0
-    private var manualNow: Double
-    public private(set) var mode: Mode
+    /// Mode, offset and manual time change together, so they sit behind one lock.
+    private struct State {
+        var mode: Mode
+        var offset: Double = 0
+        var manualNow: Double
+
+        func now(wall: Double) -> Double { mode == .manual ? manualNow : wall + offset }
+    }
+
+    private let state: Mutex<State>
     private let wallClock: @Sendable () -> Double
 
     /// - Parameters:
@@ -21,31 +27,34 @@ public final class VirtualClock: @unchecked Sendable {
     ///   - start: seconds since 1970 where a manual clock starts (default: now).
     ///   - wallClock: injectable for tests.
     public init(mode: Mode = .system, start: Double? = nil, wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
-        self.mode = mode
         self.wallClock = wallClock
-        self.manualNow = start ?? wallClock()
+        state = Mutex(State(mode: mode, manualNow: start ?? wallClock()))
     }
+
+    public var mode: Mode { state.withLock { $0.mode } }
 
     /// Seconds since 1970, as the mock sees them.
     public func now() -> Double {
-        lock.lock(); defer { lock.unlock() }
-        return mode == .manual ? manualNow : wallClock() + offset
+        state.withLock { $0.now(wall: wallClock()) }
     }
 
     /// Moves virtual time forward (never backward).
     public func advance(by seconds: Double) {
         guard seconds > 0 else { return }
-        lock.lock(); defer { lock.unlock() }
-        if mode == .manual { manualNow += seconds } else { offset += seconds }
+        state.withLock { s in
+            if s.mode == .manual { s.manualNow += seconds } else { s.offset += seconds }
+        }
     }
 
     /// Switches mode keeping the current virtual time, so no pack jumps.
     public func setMode(_ newMode: Mode) {
-        lock.lock(); defer { lock.unlock() }
-        guard newMode != mode else { return }
-        let current = mode == .manual ? manualNow : wallClock() + offset
-        mode = newMode
-        if newMode == .manual { manualNow = current } else { offset = current - wallClock() }
+        state.withLock { s in
+            guard newMode != s.mode else { return }
+            let wall = wallClock()
+            let current = s.now(wall: wall)
+            s.mode = newMode
+            if newMode == .manual { s.manualNow = current } else { s.offset = current - wall }
+        }
     }
 
     /// What a state file keeps: the mode, the system clock's offset and where a manual clock stands.
@@ -59,22 +68,23 @@ public final class VirtualClock: @unchecked Sendable {
     }
 
     public var setting: Setting {
-        lock.lock(); defer { lock.unlock() }
-        return Setting(mode: mode, offset: offset, manualNow: manualNow)
+        state.withLock { Setting(mode: $0.mode, offset: $0.offset, manualNow: $0.manualNow) }
     }
 
     /// Puts the clock back as a state file kept it (a system clock's offset keeps counting from wall time).
     public func restore(_ setting: Setting) {
-        lock.lock(); defer { lock.unlock() }
-        mode = setting.mode
-        offset = setting.offset
-        manualNow = setting.manualNow
+        state.withLock { s in
+            s.mode = setting.mode
+            s.offset = setting.offset
+            s.manualNow = setting.manualNow
+        }
     }
 
     /// Back to the wall clock with no offset (manual clocks restart at wall time).
     public func reset() {
-        lock.lock(); defer { lock.unlock() }
-        offset = 0
-        manualNow = wallClock()
+        state.withLock { s in
+            s.offset = 0
+            s.manualNow = wallClock()
+        }
     }
 }

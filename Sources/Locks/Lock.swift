@@ -5,10 +5,14 @@ import Glibc
 /// A mutex with NSLock's `lock()`/`unlock()`, on pthreads: the server links
 /// FoundationEssentials rather than all of Foundation (about 3 MB less resident
 /// memory and a faster start), and NSLock lives only in the latter.
-public final class Lock: @unchecked Sendable {
+///
+/// `@unchecked Sendable` holds because the only stored property is a `let` pointer to a
+/// pthread mutex, set once in `init` and freed in `deinit`; pthread_mutex_lock/unlock are
+/// safe from any thread by POSIX. New code guards state with `Synchronization.Mutex`.
+package final class Lock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    public init() {
+    package init() {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
@@ -19,12 +23,12 @@ public final class Lock: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    public func lock() { pthread_mutex_lock(mutex) }
+    package func lock() { pthread_mutex_lock(mutex) }
 
-    public func unlock() { pthread_mutex_unlock(mutex) }
+    package func unlock() { pthread_mutex_unlock(mutex) }
 
     /// Runs `body` holding the lock.
-    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    package func withLock<T>(_ body: () throws -> T) rethrows -> T {
         lock()
         defer { unlock() }
         return try body()

@@ -1,3 +1,4 @@
+import ASCIIBytes
 /// A JSON number, kept as its exact source text so nothing is lost or rounded
 /// until a caller asks for a particular representation.
 ///
@@ -53,7 +54,7 @@ public struct JSONNumber: Sendable, Hashable {
 
     /// Length of the longest valid number prefix starting at `from`, or nil if none.
     static func validLength(_ b: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        let digit = { (x: UInt8) in x &- 0x30 < 10 }
+        let digit = ASCII.isDigit
         var i = start
         let n = b.count
         if i < n, b[i] == UInt8(ascii: "-") { i += 1 }
@@ -84,14 +85,14 @@ public struct JSONNumber: Sendable, Hashable {
         if i < n, b[i] == UInt8(ascii: "-") { negative = true; i += 1 }
         // Integer digits [intStart, intEnd), fraction digits [fracStart, fracEnd).
         let intStart = i
-        while i < n, b[i] &- 0x30 < 10 { i += 1 }
+        while i < n, ASCII.isDigit(b[i]) { i += 1 }
         let intEnd = i
         guard intEnd > intStart else { return nil }
         var fracStart = i, fracEnd = i
         if i < n, b[i] == UInt8(ascii: ".") {
             i += 1
             fracStart = i
-            while i < n, b[i] &- 0x30 < 10 { i += 1 }
+            while i < n, ASCII.isDigit(b[i]) { i += 1 }
             fracEnd = i
             guard fracEnd > fracStart else { return nil }
         }
@@ -104,7 +105,7 @@ public struct JSONNumber: Sendable, Hashable {
                 i += 1
             }
             let expStart = i
-            while i < n, b[i] &- 0x30 < 10 {
+            while i < n, ASCII.isDigit(b[i]) {
                 // Saturate: anything this large is out of range (or zero) anyway.
                 if exponent < 1_000_000_000 { exponent = exponent * 10 + Int(b[i] &- 0x30) }
                 i += 1

@@ -1,3 +1,4 @@
+import ASCIIBytes
 /// The byte-level engine behind `JSONReader`: one pass over a contiguous
 /// buffer, no recursion, typed throws (no error boxing).
 struct JSONParser {
@@ -25,7 +26,7 @@ struct JSONParser {
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         if end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF {
-            throw JSONParseError(offset: 0, reason: "byte order mark not allowed")
+            throw JSONParseError(offset: 0, reason: .byteOrderMarkNotAllowed)
         }
         var frames: [Frame] = []
         var values: [JSONValue] = []  // children of all open containers, innermost last
@@ -49,7 +50,7 @@ struct JSONParser {
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 value = .number(try parseNumber())
             case UInt8(ascii: "{"):
-                guard frames.count < maxDepth else { throw JSONParseError(offset: i, reason: "nesting too deep") }
+                guard frames.count < maxDepth else { throw JSONParseError(offset: i, reason: .nestingTooDeep) }
                 i += 1
                 skipWhitespace()
                 if i < end, base[i] == UInt8(ascii: "}") {
@@ -62,7 +63,7 @@ struct JSONParser {
                     continue nextValue
                 }
             case UInt8(ascii: "["):
-                guard frames.count < maxDepth else { throw JSONParseError(offset: i, reason: "nesting too deep") }
+                guard frames.count < maxDepth else { throw JSONParseError(offset: i, reason: .nestingTooDeep) }
                 i += 1
                 skipWhitespace()
                 if i < end, base[i] == UInt8(ascii: "]") {
@@ -83,16 +84,16 @@ struct JSONParser {
                 try expectLiteral("null")
                 value = .null
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                throw unexpected(afterComma ? "trailing comma" : "unexpected character")
+                throw unexpected(afterComma ? .trailingComma : .unexpectedCharacter)
             default:
-                throw unexpected("unexpected character")
+                throw unexpected(.unexpectedCharacter)
             }
 
             // `value` is complete: hand it to its container, closing containers as they end.
             while true {
                 guard let top = frames.last else {
                     skipWhitespace()
-                    if i < end { throw unexpected("trailing characters") }
+                    if i < end { throw unexpected(.trailingCharacters) }
                     return value
                 }
                 values.append(value)
@@ -109,7 +110,7 @@ struct JSONParser {
                     continue nextValue
                 }
                 if top.isObject {
-                    guard c == UInt8(ascii: "}") else { throw unexpected("expected ',' or '}'") }
+                    guard c == UInt8(ascii: "}") else { throw unexpected(.expectedCommaOrBrace) }
                     var members: [(key: String, value: JSONValue)] = []
                     members.reserveCapacity(values.count - top.valueStart)
                     for (k, v) in zip(keys[top.keyStart...], values[top.valueStart...]) {
@@ -119,7 +120,7 @@ struct JSONParser {
                     values.removeSubrange(top.valueStart...)
                     value = .object(JSONObject(members))
                 } else {
-                    guard c == UInt8(ascii: "]") else { throw unexpected("expected ',' or ']'") }
+                    guard c == UInt8(ascii: "]") else { throw unexpected(.expectedCommaOrBracket) }
                     value = .array(Array(values[top.valueStart...]))
                     values.removeSubrange(top.valueStart...)
                 }
@@ -141,13 +142,13 @@ struct JSONParser {
         }
     }
 
-    private func eof() -> JSONParseError { JSONParseError(offset: end, reason: "unexpected end of input") }
+    private func eof() -> JSONParseError { JSONParseError(offset: end, reason: .unexpectedEndOfInput) }
 
     /// An error at `i`, reported as "invalid UTF-8" when the byte there starts
     /// an invalid sequence (so a stray 0xFF is never called a mere "unexpected character").
-    private func unexpected(_ reason: String) -> JSONParseError {
+    private func unexpected(_ reason: JSONParseError.Reason) -> JSONParseError {
         if base[i] >= 0x80, utf8SequenceLength(at: i) == nil {
-            return JSONParseError(offset: i, reason: "invalid UTF-8")
+            return JSONParseError(offset: i, reason: .invalidUTF8)
         }
         return JSONParseError(offset: i, reason: reason)
     }
@@ -156,13 +157,13 @@ struct JSONParser {
     private mutating func parseKey(afterComma: Bool) throws(JSONParseError) -> String {
         guard i < end else { throw eof() }
         guard base[i] == UInt8(ascii: "\"") else {
-            throw unexpected(afterComma && base[i] == UInt8(ascii: "}") ? "trailing comma" : "expected string key")
+            throw unexpected(afterComma && base[i] == UInt8(ascii: "}") ? .trailingComma : .expectedStringKey)
         }
         i += 1
         let key = try parseString()
         skipWhitespace()
         guard i < end else { throw eof() }
-        guard base[i] == UInt8(ascii: ":") else { throw unexpected("expected ':'") }
+        guard base[i] == UInt8(ascii: ":") else { throw unexpected(.expectedColon) }
         i += 1
         return key
     }
@@ -171,7 +172,7 @@ struct JSONParser {
         let p = word.utf8Start
         for k in 0..<word.utf8CodeUnitCount {
             guard i < end else { throw eof() }
-            guard base[i] == p[k] else { throw unexpected("invalid literal") }
+            guard base[i] == p[k] else { throw unexpected(.invalidLiteral) }
             i += 1
         }
     }
@@ -182,7 +183,7 @@ struct JSONParser {
         guard i < end, isDigit(base[i]) else { throw invalidNumber() }
         if base[i] == UInt8(ascii: "0") {
             i += 1
-            if i < end, isDigit(base[i]) { throw JSONParseError(offset: i - 1, reason: "leading zero") }
+            if i < end, isDigit(base[i]) { throw JSONParseError(offset: i - 1, reason: .leadingZero) }
         } else {
             repeat { i += 1 } while i < end && isDigit(base[i])
         }
@@ -200,10 +201,10 @@ struct JSONParser {
         return JSONNumber(literal: String(decoding: UnsafeBufferPointer(start: base + start, count: i - start), as: UTF8.self))
     }
 
-    @inline(__always) private func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+    @inline(__always) private func isDigit(_ b: UInt8) -> Bool { ASCII.isDigit(b) }
 
     private func invalidNumber() -> JSONParseError {
-        i < end ? unexpected("invalid number") : JSONParseError(offset: end, reason: "invalid number")
+        i < end ? unexpected(.invalidNumber) : JSONParseError(offset: end, reason: .invalidNumber)
     }
 
     // MARK: - Strings
@@ -222,11 +223,11 @@ struct JSONParser {
                 return s
             }
             if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 { throw JSONParseError(offset: i, reason: "control character in string") }
+            if b < 0x20 { throw JSONParseError(offset: i, reason: .controlCharacterInString) }
             if b < 0x80 {
                 i += 1
             } else {
-                guard let n = utf8SequenceLength(at: i) else { throw JSONParseError(offset: i, reason: "invalid UTF-8") }
+                guard let n = utf8SequenceLength(at: i) else { throw JSONParseError(offset: i, reason: .invalidUTF8) }
                 i += n
             }
         }
@@ -261,7 +262,7 @@ struct JSONParser {
                 if b < 0x80 {
                     i += 1
                 } else {
-                    guard let n = utf8SequenceLength(at: i) else { throw JSONParseError(offset: i, reason: "invalid UTF-8") }
+                    guard let n = utf8SequenceLength(at: i) else { throw JSONParseError(offset: i, reason: .invalidUTF8) }
                     i += n
                 }
             }
@@ -272,7 +273,7 @@ struct JSONParser {
                 i += 1
                 return String(decoding: scratch, as: UTF8.self)
             }
-            if b < 0x20 { throw JSONParseError(offset: i, reason: "control character in string") }
+            if b < 0x20 { throw JSONParseError(offset: i, reason: .controlCharacterInString) }
             // A backslash.
             let escapeStart = i
             i += 1
@@ -294,23 +295,23 @@ struct JSONParser {
                     // Must be followed at once by `\u` and a low surrogate.
                     for expected in [UInt8(ascii: "\\"), UInt8(ascii: "u")] {
                         guard i < end else { throw eof() }
-                        guard base[i] == expected else { throw JSONParseError(offset: escapeStart, reason: "lone surrogate") }
+                        guard base[i] == expected else { throw JSONParseError(offset: escapeStart, reason: .loneSurrogate) }
                         i += 1
                     }
                     let low = try parseHex4()
                     guard (0xDC00...0xDFFF).contains(low) else {
-                        throw JSONParseError(offset: escapeStart, reason: "lone surrogate")
+                        throw JSONParseError(offset: escapeStart, reason: .loneSurrogate)
                     }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 case 0xDC00...0xDFFF:
-                    throw JSONParseError(offset: escapeStart, reason: "lone surrogate")
+                    throw JSONParseError(offset: escapeStart, reason: .loneSurrogate)
                 default:
                     break
                 }
                 appendUTF8(scalar)
                 continue  // parseHex4 already moved past the digits
             default:
-                throw JSONParseError(offset: escapeStart, reason: "invalid escape")
+                throw JSONParseError(offset: escapeStart, reason: .invalidEscape)
             }
             i += 1
         }
@@ -327,7 +328,7 @@ struct JSONParser {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): d = b - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): d = b - UInt8(ascii: "a") + 10
             case UInt8(ascii: "A")...UInt8(ascii: "F"): d = b - UInt8(ascii: "A") + 10
-            default: throw JSONParseError(offset: i, reason: "invalid unicode escape")
+            default: throw JSONParseError(offset: i, reason: .invalidUnicodeEscape)
             }
             v = v << 4 | UInt32(d)
             i += 1

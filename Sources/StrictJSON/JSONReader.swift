@@ -40,7 +40,7 @@ public enum JSONReader {
     @usableFromInline
     static func _parse(_ bytes: UnsafeRawBufferPointer, _ maxDepth: Int) -> Result<JSONValue, JSONParseError> {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
-            return .failure(JSONParseError(offset: 0, reason: "unexpected end of input"))
+            return .failure(JSONParseError(offset: 0, reason: .unexpectedEndOfInput))
         }
         var parser = JSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count, maxDepth: maxDepth)
         do {

@@ -152,7 +152,7 @@ import Testing
         let first = try order(client)
         _ = client.request("POST", "/__mock/reset?scope=packs")
         let state = try #require(client.request("GET", "/__mock/state"))
-        #expect((state.result?["packs"] as? [Any])?.count == 1)
+        #expect((state.result?["packs"] as? [Any])?.count == 3)
         #expect(try order(client) == first)
         let bad = try #require(client.request("POST", "/__mock/reset?scope=everything"))
         #expect(bad.status == 400)

@@ -6,6 +6,17 @@ import Testing
 @Suite struct RequestSyntaxTests {
     let zone = "023e105f4ecef8ad9ca31a8372d0c353"
 
+    @Test func routesOfTheNewOperations() {
+        for prefix in ["", "/client/v4"] {
+            #expect(Route(path: "\(prefix)/zones/z/ssl/verification"[...]) == .verifications(zone: "z"))
+            #expect(Route(path: "\(prefix)/zones/z/ssl/verification/p"[...]) == .verification(zone: "z", id: "p"))
+            #expect(Route(path: "\(prefix)/zones/z/dcv_delegation/uuid"[...]) == .dcvDelegationUUID(zone: "z"))
+        }
+        for unknown in ["/zones/z/ssl/verification/p/x", "/zones/z/dcv_delegation", "/zones/z/dcv_delegation/uuid/x", "/zones/z/ssl"] {
+            #expect(Route(path: unknown[...]) == .unknown, "\(unknown)")
+        }
+    }
+
     @Test func routesUnderClientV4AndAtTheRoot() {
         for prefix in ["", "/client/v4"] {
             #expect(Route(path: "\(prefix)/zones/\(zone)/ssl/certificate_packs"[...]) == .listPacks(zone: zone[...]))

@@ -37,10 +37,10 @@ import Testing
             switch ours(b) {
             case .success(let v):
                 return sameValue(v, fv) || sameValue(droppingLeadingBOMs(v), fv) ? outcome : nil
-            case .failure(let e) where e.reason == "byte order mark not allowed":
+            case .failure(let e) where e.reason == .byteOrderMarkNotAllowed:
                 b.removeFirst(3)
                 outcome = outcome ?? .byteOrderMark
-            case .failure(let e) where e.reason == "trailing comma":
+            case .failure(let e) where e.reason == .trailingComma:
                 var k = e.offset - 1
                 while k >= 0, [0x20, 0x09, 0x0A, 0x0D].contains(b[k]) { k -= 1 }
                 guard k >= 0, b[k] == UInt8(ascii: ",") else { return nil }
@@ -102,8 +102,8 @@ import Testing
         for c in malformedCases {
             let (outcome, detail) = classify(c.bytes)
             let expected: Outcome = switch c.reason {
-            case "trailing comma": .trailingComma
-            case "byte order mark not allowed": .byteOrderMark
+            case .trailingComma: .trailingComma
+            case .byteOrderMarkNotAllowed: .byteOrderMark
             default: c.bytes == [0x31, 0x00] || c.bytes == [0x00, 0x31] ? .utf16Guess : .bothReject
             }
             #expect(outcome == expected, "\(detail)")

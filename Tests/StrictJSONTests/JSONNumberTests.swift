@@ -58,10 +58,10 @@ import Testing
         #expect(v.jsonString == "[" + literals.joined(separator: ",") + "]")
     }
 
-    @Test(arguments: [("01", 0, "leading zero"), ("-01", 1, "leading zero"), ("1.", 2, "invalid number"), (".5", 0, "unexpected character"),
-                      ("-", 1, "invalid number"), ("+1", 0, "unexpected character"), ("1e", 2, "invalid number"), ("1.5.3", 3, "trailing characters"),
-                      ("- 1", 1, "invalid number"), ("1 .5", 2, "trailing characters")])
-    func rejectsMalformedNumbers(literal: String, offset: Int, reason: String) {
+    @Test(arguments: [("01", 0, .leadingZero), ("-01", 1, .leadingZero), ("1.", 2, .invalidNumber), (".5", 0, .unexpectedCharacter),
+                      ("-", 1, .invalidNumber), ("+1", 0, .unexpectedCharacter), ("1e", 2, .invalidNumber), ("1.5.3", 3, .trailingCharacters),
+                      ("- 1", 1, .invalidNumber), ("1 .5", 2, .trailingCharacters)] as [(String, Int, JSONParseError.Reason)])
+    func rejectsMalformedNumbers(literal: String, offset: Int, reason: JSONParseError.Reason) {
         #expect(throws: JSONParseError(offset: offset, reason: reason)) { try JSONReader.parse(literal) }
         #expect(JSONNumber(validating: literal) == nil)
     }

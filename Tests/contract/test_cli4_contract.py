@@ -28,7 +28,7 @@ def test_order_get_list_quota_delete(mock_server):
     listed = json.loads(cli4(mock_server, "status=all", f"/zones/:{ZONE}/ssl/certificate_packs").stdout)
     assert pack["id"] in [p["id"] for p in listed]
     quota = json.loads(cli4(mock_server, f"/zones/:{ZONE}/ssl/certificate_packs/quota").stdout)
-    assert quota == {"advanced": {"allocated": 100, "used": 2}}
+    assert quota == {"advanced": {"allocated": 100, "used": 4}}
     deleted = json.loads(cli4(mock_server, "--delete", f"/zones/:{ZONE}/ssl/certificate_packs/:{pack['id']}").stdout)
     assert deleted == {"id": pack["id"]}
 

@@ -54,7 +54,8 @@ def test_readme_has_curl_examples_for_every_control_route():
     assert len(EXAMPLES) >= 25
     text = " ".join(c for _, _, c, _ in EXAMPLES)
     for route in ["health", "reset", "clock/advance", "lifecycle", "packs/step", "/status", "faults", "requests",
-                  "requests/count", "zones", "credentials", "rate-limit", "state", "/order", "quota", "-X PATCH", "-X DELETE"]:
+                  "requests/count", "zones", "credentials", "rate-limit", "state", "/order", "quota", "-X PATCH", "-X DELETE",
+                  "__mock/packs -d", "/ssl/verification", "dcv_delegation/uuid", "retry=true"]:
         assert route in text, route
 
 

@@ -48,19 +48,19 @@ def test_get_follows_the_lifecycle_as_the_clock_advances(client, mock_server):
 def test_list_auto_pagination_ends(client):
     ids = {client.ssl.certificate_packs.create(zone_id=ZONE, **ORDER).id for _ in range(12)}
     listed = [p.id for p in client.ssl.certificate_packs.list(zone_id=ZONE, status="all", per_page=5)]
-    assert len(listed) == 13  # 12 new + the fixture pack
+    assert len(listed) == 15  # 12 new + the three fixture packs
     assert ids <= set(listed)
-    # Without status=all only active packs are listed: the fixture pack.
-    assert [p.status for p in client.ssl.certificate_packs.list(zone_id=ZONE)] == ["active"]
+    # Without status=all only active packs are listed: two of the fixture packs (the third waits on validation).
+    assert [p.status for p in client.ssl.certificate_packs.list(zone_id=ZONE)] == ["active", "active"]
 
 
 def test_list_page_metadata(client):
     for _ in range(6):
         client.ssl.certificate_packs.create(zone_id=ZONE, **ORDER)
     page = client.ssl.certificate_packs.list(zone_id=ZONE, status="all", per_page=5, page=2)
-    assert len(page.result) == 2
+    assert len(page.result) == 4
     assert page.result_info.page == 2 and page.result_info.per_page == 5
-    assert page.result_info.total_count == 7 and page.result_info.total_pages == 2
+    assert page.result_info.total_count == 9 and page.result_info.total_pages == 2
 
 
 def test_edit_restarts_a_timed_out_pack(client, mock_server):
@@ -106,7 +106,7 @@ def test_delete_then_get_is_not_found(client):
 def test_quota(client):
     client.ssl.certificate_packs.create(zone_id=ZONE, **ORDER)
     quota = client.ssl.certificate_packs.quota.get(zone_id=ZONE)
-    assert quota.advanced.allocated == 100 and quota.advanced.used == 2
+    assert quota.advanced.allocated == 100 and quota.advanced.used == 4
 
 
 def test_quota_exceeded_is_refused(mock_server):
@@ -201,7 +201,7 @@ def test_injected_connection_reset_raises_connection_error(mock_server):
     mock_server.control("POST", "faults", {"path": "*/quota", "action": "reset", "times": 1})
     with pytest.raises(cloudflare.APIConnectionError):
         sdk(mock_server).ssl.certificate_packs.quota.get(zone_id=ZONE)
-    assert sdk(mock_server).ssl.certificate_packs.quota.get(zone_id=ZONE).advanced.used == 1
+    assert sdk(mock_server).ssl.certificate_packs.quota.get(zone_id=ZONE).advanced.used == 3
 
 
 def test_uuid_pack_ids(tmp_path):
@@ -226,3 +226,22 @@ def test_every_sdk_error_class_is_reachable_through_fault_rules(mock_server, sta
         sdk(mock_server).ssl.certificate_packs.get(ZONE, zone_id=ZONE)
     assert err.value.status_code == status
     assert err.value.body["errors"] == [{"code": 1000 + status, "message": "injected"}]
+
+
+def test_verification_and_dcv_delegation_in_strict_mode(mock_server):
+    """5.9 with strict validation: every answer must fit its models (seven-value enum, verification_info keys)."""
+    strict = sdk(mock_server, _strict_response_validation=True)
+    waiting = "a77f8bd7-3b47-46b4-a6f1-75cf98109948"
+    listed = {v.cert_pack_uuid: v for v in strict.ssl.verification.get(zone_id=ZONE)}
+    assert listed[waiting].certificate_status == "authorizing" and listed[waiting].validation_method == "http"
+    assert listed["3822ff90-ea29-44df-9e55-21300bb9419b"].signature == "ECDSAWithSHA256"
+    assert strict.ssl.verification.edit(waiting, zone_id=ZONE, validation_method="txt").status == "pending_validation"
+    pack = strict.ssl.certificate_packs.get(waiting, zone_id=ZONE)
+    uuid = strict.dcv_delegation.get(zone_id=ZONE).uuid
+    assert [r.cname_target for r in pack.dcv_delegation_records] == [f"example.com.{uuid}.dcv.cloudflare.com",
+                                                                      f"www.example.com.{uuid}.dcv.cloudflare.com"]
+    assert strict.ssl.verification.edit(waiting, zone_id=ZONE, validation_method="txt").status == "pending_issuance"
+    assert {v.certificate_status for v in strict.ssl.verification.get(zone_id=ZONE, retry=True)} == {"active", "issuing"}
+    with pytest.raises(cloudflare.BadRequestError) as err:
+        strict.ssl.verification.edit(waiting, zone_id=ZONE, validation_method="cname")
+    assert err.value.body["errors"][0]["code"] == 1483

@@ -1,13 +1,15 @@
 import CertificatePacks
+@testable import CertPackMock
 import StrictJSON
 import Testing
 
-@Suite struct OrderValidatorTests {
+/// Order bodies as JSON, read into a draft by the API layer and checked by the domain's rules.
+@Suite struct OrderValidationTests {
     let zone = Zone(id: "023e105f4ecef8ad9ca31a8372d0c353", name: "example.com", enterprise: false)
     let enterpriseZone = Zone(id: "023e105f4ecef8ad9ca31a8372d0c353", name: "example.com", enterprise: true)
 
     func validate(_ json: String, zone: Zone? = nil, rules: Bool = true) throws -> Result<OrderRequest, OrderRejection> {
-        OrderValidator(enforceAuthorityRules: rules).validate(try JSONReader.parse(Array(json.utf8)), zone: zone ?? self.zone)
+        OrderValidator(enforceAuthorityRules: rules).validate(json: try JSONReader.parse(Array(json.utf8)), zone: zone ?? self.zone)
     }
 
     func problems(_ json: String, zone: Zone? = nil, rules: Bool = true) throws -> [OrderProblem] {

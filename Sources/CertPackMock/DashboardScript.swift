@@ -16,11 +16,11 @@ const ALL_STATUSES = ['initializing', 'pending_validation', 'pending_issuance', 
   'initializing_timed_out', 'validation_timed_out', 'issuance_timed_out', 'deployment_timed_out', 'deleted', 'pending_deletion',
   'pending_expiration', 'expired', 'deletion_timed_out', 'pending_cleanup', 'staging_deployment', 'staging_active',
   'deactivating', 'inactive', 'backup_issued', 'holding_deployment'];
-const ROW_LIMIT = 200;
+const ROW_STEP = 60;
 
 const $ = (id) => document.getElementById(id);
 const ui = {data: null, etag: null, now: 0, nowAt: 0, clockMode: 'system', open: new Set(), details: new Map(),
-  showAll: false, journalKey: '', journalEtag: null, journal: null, failures: 0, busy: false};
+  rowLimit: ROW_STEP, journalKey: '', journalEtag: null, journal: null, failures: 0, busy: false};
 
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -229,7 +229,7 @@ function renderPacks() {
   if (statusSelect.options.length === 1) statusSelect.append(...ALL_STATUSES.map((s) => h('option', {value: s, text: s})));
   renderLegend(counts);
   $('pack-count').textContent = '(' + shown.length + (shown.length !== ui.data.packs.length ? ' of ' + ui.data.packs.length : '') + ')';
-  const limit = ui.showAll ? shown.length : ROW_LIMIT;
+  const limit = ui.rowLimit;
   const byZone = new Map();
   for (const p of shown.slice().reverse().slice(0, limit)) {
     if (!byZone.has(p.zone_id)) byZone.set(p.zone_id, []);
@@ -243,7 +243,8 @@ function renderPacks() {
   if (!shown.length) parts.push(h('p', {class: 'empty', text: ui.data.packs.length ? 'No pack matches the filter.' : 'No packs yet: order one through the API.'}));
   if (shown.length > limit) {
     parts.push(h('p', {class: 'more'}, 'Showing the newest ' + limit + ' of ' + shown.length + '. ',
-      h('button', {type: 'button', class: 'quiet', dataset: {key: 'show-all'}, onclick: () => { ui.showAll = true; renderPacks(); }}, 'Show all')));
+      h('button', {type: 'button', class: 'quiet', dataset: {key: 'show-more'}, onclick: () => { ui.rowLimit += 4 * ROW_STEP; renderPacks(); }}, 'Show more'), ' ',
+      h('button', {type: 'button', class: 'quiet', dataset: {key: 'show-all'}, onclick: () => { ui.rowLimit = Infinity; renderPacks(); }}, 'Show all')));
   }
   $('pack-list').replaceChildren(...parts);
   if (focusKey && (!document.activeElement || document.activeElement === document.body)) {
@@ -376,7 +377,7 @@ function journalQuery() {
   const q = new URLSearchParams();
   const put = (k, id) => { const v = $(id).value.trim(); if (v) q.set(k, v); };
   put('method', 'j-method'); put('path', 'j-path'); put('status', 'j-status'); put('code', 'j-code');
-  q.set('limit', '200');
+  q.set('limit', '100');
   return q.toString();
 }
 async function pollJournal(force) {
@@ -469,7 +470,7 @@ document.addEventListener('DOMContentLoaded', () => {
   };
   $('fault-action').addEventListener('change', faultFields);
   faultFields();
-  for (const id of ['filter-zone', 'filter-status']) $(id).addEventListener('change', () => { ui.showAll = false; renderPacks(); });
+  for (const id of ['filter-zone', 'filter-status']) $(id).addEventListener('change', () => { ui.rowLimit = ROW_STEP; renderPacks(); });
   $('filter-text').addEventListener('input', debounce(() => renderPacks(), 150));
   $('pack-filter').addEventListener('submit', (e) => e.preventDefault());
   const refilter = () => { if (ui.data) pollJournal(true).catch(() => live(false)); };
@@ -479,7 +480,8 @@ document.addEventListener('DOMContentLoaded', () => {
   $('journal-clear').addEventListener('click', () => act('Cleared the journal', 'DELETE', 'requests'));
   $('request-close').addEventListener('click', () => $('request-dialog').close());
   setInterval(tick, 250);
-  poll(true).then(() => { performance.mark('dashboard-rendered'); schedule(); });
+  // Let the frame paint before the first (larger) state is drawn.
+  requestAnimationFrame(() => setTimeout(() => poll(true).then(() => { performance.mark('dashboard-rendered'); schedule(); }), 0));
 });
 })();
 """#

@@ -6,11 +6,11 @@ import Locks
 import Glibc
 #endif
 
-/// `--state-file`: loads the state at start, then saves it after changes, coalesced, at most
-/// `interval` behind, and once more at a graceful stop. The request path only raises a flag;
-/// a thread of its own takes the snapshot (O(1) for the packs: the store is copied on write),
-/// encodes it and writes a temporary file, fsyncs it and renames it over the old one, so the
-/// file on disk is always a whole state, the previous one or the next.
+/// `--state-file`: loads the state at start, then saves it after changes, coalesced and
+/// within about a second, and once more at a graceful stop. The request path only raises a
+/// flag; a thread of its own takes the snapshot (O(1) for the packs: the store is copied on
+/// write), encodes it and writes a temporary file, fsyncs it and renames it over the old one,
+/// so the file on disk is always a whole state, the previous one or the next.
 public final class StatePersistence: Sendable {
     public let path: String
     private let state: MockState
@@ -112,10 +112,16 @@ public final class StatePersistence: Sendable {
             let began = Condition.monotonicNow()
             save(restarts: restarts)
             if stopping { break }
-            // Coalesce: at most one save starts per `interval`; a save that took longer is followed at once.
+            // Coalesce: the next save starts after a pause of `interval`, or about nine saves'
+            // time when saves are long (a big store), so saving takes about a tenth of a core;
+            // but never so long that a change waits more than about a second to reach the disk
+            // (a change just after a snapshot waits for this save, the pause and the next save).
+            let took = Condition.monotonicNow() - began
+            let pause = min(max(interval, 9 * took), max(interval, 0.9 - 2 * took))
+            let until = began + took + pause
             wake.lock()
             // (A change arriving meanwhile signals; only a stop ends the wait early.)
-            while !flags.stopping && Condition.monotonicNow() < began + interval { _ = wake.wait(untilMonotonic: began + interval) }
+            while !flags.stopping && Condition.monotonicNow() < until { _ = wake.wait(untilMonotonic: until) }
             wake.unlock()
         }
         wake.withLock { flags.stopped = true; wake.broadcast() }

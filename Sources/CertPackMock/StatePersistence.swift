@@ -19,8 +19,10 @@ public final class StatePersistence: Sendable {
     /// Guarded by `wake`: whether a change waits to be saved, whether to stop, the restart count.
     private let flags = Mutable()
 
+    // @unchecked: every read and write of these fields happens between `wake.lock()` and
+    // `wake.unlock()` (or inside `wake.withLock`); a Mutex cannot hold them because the
+    // condition variable waits on its own pthread mutex, which must guard the predicate.
     private final class Mutable: @unchecked Sendable {
-        // Only touched with `wake` held (the class exists so the Sendable outer type can own it).
         var dirty = false
         var stopping = false
         var stopped = false

@@ -12,6 +12,8 @@ import StrictJSON
 /// a ticking clock alone does not change the body).
 struct Dashboard: Sendable {
     let state: MockState
+    /// The newest packs of each zone the page draws (all are counted).
+    static let packsPerZone = 500
 
     /// The answer for a dashboard path, or nil when the path is another control route.
     func respond(to request: HTTPRequest, segments: [String]) -> HTTPResponse? {
@@ -93,9 +95,28 @@ struct Dashboard: Sendable {
 
     private func stateBody() -> [UInt8] {
         let service = state.service
-        let lifecycle = PackLifecycle(mode: service.lifecycleMode, durations: service.lifecycleDurations)
+        let persisted = service.persisted()
+        let lifecycle = PackLifecycle(mode: persisted.lifecycleMode, durations: service.lifecycleDurations)
         let now = state.clock.now()
-        let packs = service.snapshotAll()
+        // Every pack is counted by status, but only the newest of each zone are drawn, so an open
+        // page stays cheap for the server however many packs a load test leaves behind.
+        var counts: [(zone: String, byStatus: [PackStatus: Int])] = []
+        var shown: [CertificatePack] = []
+        var zonePacks: [CertificatePack] = []
+        func closeZone() {
+            guard let zone = zonePacks.first?.zoneID else { return }
+            var byStatus: [PackStatus: Int] = [:]
+            for pack in zonePacks { byStatus[lifecycle.status(of: pack, at: now), default: 0] += 1 }
+            counts.append((zone, byStatus))
+            shown += zonePacks.suffix(Self.packsPerZone)
+            zonePacks.removeAll(keepingCapacity: true)
+        }
+        for pack in persisted.packs {
+            if let current = zonePacks.first?.zoneID, current != pack.zoneID { closeZone() }
+            zonePacks.append(pack)
+        }
+        closeZone()
+        let packs = shown.map { lifecycle.snapshot(of: $0, at: now) }
         var w = JSONWriter(reserving: 512 + packs.count * 320)
         w.objectStart()
         w.key("clock_mode"); w.string(state.clock.mode.rawValue)
@@ -121,6 +142,14 @@ struct Dashboard: Sendable {
             Self.writeSummary(snapshot, path: path, stages: stages, lifecycle: lifecycle, now: now, into: &w)
         }
         w.arrayEnd()
+        w.key("packs_per_zone_shown"); w.int(Self.packsPerZone)
+        w.key("pack_counts"); w.objectStart()
+        for (zone, byStatus) in counts {
+            w.key(zone); w.objectStart()
+            for status in PackStatus.allCases { if let n = byStatus[status] { w.key(status.rawValue); w.int(n) } }
+            w.objectEnd()
+        }
+        w.objectEnd()
         w.key("paths"); w.arrayStart()
         for stages in paths { w.arrayStart(); for s in stages { w.string(s.rawValue) }; w.arrayEnd() }
         w.arrayEnd()

@@ -216,11 +216,16 @@ function renderPacks() {
   const zone = $('filter-zone').value;
   const status = $('filter-status').value;
   const text = $('filter-text').value.trim().toLowerCase();
+  // Counts come from the server, which counts every pack (it sends only the newest of each zone).
   const counts = {};
+  let total = 0;
+  for (const [zoneID, byStatus] of Object.entries(ui.data.pack_counts)) {
+    if (zone && zoneID !== zone) continue;
+    for (const [s, n] of Object.entries(byStatus)) { counts[s] = (counts[s] || 0) + n; total += n; }
+  }
   const shown = [];
   for (const p of ui.data.packs) {
     if (zone && p.zone_id !== zone) continue;
-    counts[p.status] = (counts[p.status] || 0) + 1;
     if (status && p.status !== status) continue;
     if (text && !p.id.includes(text) && !p.hosts.some((x) => x.includes(text))) continue;
     shown.push(p);
@@ -228,7 +233,7 @@ function renderPacks() {
   const statusSelect = $('filter-status');
   if (statusSelect.options.length === 1) statusSelect.append(...ALL_STATUSES.map((s) => h('option', {value: s, text: s})));
   renderLegend(counts);
-  $('pack-count').textContent = '(' + shown.length + (shown.length !== ui.data.packs.length ? ' of ' + ui.data.packs.length : '') + ')';
+  $('pack-count').textContent = '(' + shown.length + (shown.length !== total ? ' of ' + total : '') + ')';
   const limit = ui.rowLimit;
   const byZone = new Map();
   for (const p of shown.slice().reverse().slice(0, limit)) {
@@ -241,6 +246,11 @@ function renderPacks() {
     parts.push(h('ul', {class: 'packs'}, packs.map(packRow)));
   }
   if (!shown.length) parts.push(h('p', {class: 'empty', text: ui.data.packs.length ? 'No pack matches the filter.' : 'No packs yet: order one through the API.'}));
+  const held = zone ? ui.data.packs.filter((p) => p.zone_id === zone).length : ui.data.packs.length;
+  if (total > held) {
+    parts.push(h('p', {class: 'muted', text: 'The dashboard holds the newest ' + ui.data.packs_per_zone_shown +
+      ' packs of each zone; the counts above cover all ' + total + '.'}));
+  }
   if (shown.length > limit) {
     parts.push(h('p', {class: 'more'}, 'Showing the newest ' + limit + ' of ' + shown.length + '. ',
       h('button', {type: 'button', class: 'quiet', dataset: {key: 'show-more'}, onclick: () => { ui.rowLimit += 4 * ROW_STEP; renderPacks(); }}, 'Show more'), ' ',

@@ -202,6 +202,26 @@ done
 stop "$MOCK_PID"
 stop "$NGINX_PID"
 
+# --- POST with --state-file beside without -------------------------------------
+# Two fresh mocks a round (so the store grows alike in both), one keeping --state-file; the
+# order within a round alternates. Reported as POST-plain and POST-state-file rows and their ratio.
+log "POST with --state-file beside without, 64 connections"
+PLAIN_ARGS=("${MOCK_ARGS[@]}")
+for round in $(seq "$ROUNDS"); do
+    variants="plain state-file"; [ $((round % 2)) -eq 0 ] && variants="state-file plain"
+    for variant in $variants; do
+        rm -f "$WORK/state.json"
+        MOCK_ARGS=("${PLAIN_ARGS[@]}")
+        [ "$variant" = state-file ] && MOCK_ARGS+=(--state-file "$WORK/state.json")
+        start_mock "$BIN" "$WORK/mock.port" "${SERVER_PIN[@]}"
+        py util.py wait "$MOCK_PORT" /__mock/health 10
+        run_wrk "POST-$variant" order.lua 64 mock "$MOCK_PORT" "$DURATION" "$round"
+        stop "$MOCK_PID"
+        [ "$variant" = state-file ] && log "state file after a graceful stop: $(wc -c <"$WORK/state.json") bytes"
+    done
+done
+MOCK_ARGS=("${PLAIN_ARGS[@]}")
+
 # --- start-up -----------------------------------------------------------------
 log "start-up, median of 10 each (interleaved)"
 STARTUP_PORT="$(py util.py freeport)"
@@ -286,5 +306,17 @@ fi
 # --- report ---------------------------------------------------------------------
 stop "${PIDS[0]}"   # the watchdog
 python3 "$TOOLS/report.py" "$RAW" $([ -s "$CG_TABLES" ] && echo "$CG_TABLES") | tee "$OUT/report.md"
+python3 - "$RAW" <<'PY' | tee -a "$OUT/report.md"
+import statistics, sys
+rps = {}
+for line in open(sys.argv[1]):
+    if line.startswith("RUN endpoint=POST-"):
+        f = dict(t.split("=", 1) for t in line.split()[1:] if "=" in t)
+        rps.setdefault(f["round"], {})[f["endpoint"]] = float(f["rps"])
+ratios = [r["POST-state-file"] / r["POST-plain"] for r in rps.values() if len(r) == 2]
+if ratios:
+    print(f"\nPOST with --state-file vs without (64 connections, fresh mocks): {statistics.median(ratios):.2f}× "
+          f"(median of {len(ratios)} per-round ratios: {', '.join(f'{x:.2f}' for x in ratios)}; goal ≥ 0.9×)")
+PY
 cp "$OUT/report.md" "$BENCH_DIR/results/latest.md"
 log "raw results in ${OUT#$ROOT/}"

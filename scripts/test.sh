@@ -36,6 +36,20 @@ for pin in Tests/contract/sdk_generations/sdk-*.txt; do
 done
 CERTPACK_SDK_GENERATIONS=required CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/contract
 
+echo "== dashboard in a real browser (headless Chromium from Debian, selenium)"
+if ! command -v chromium >/dev/null 2>&1 || [ ! -x /usr/bin/chromedriver ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver
+fi
+browser_requirements=Tests/browser/requirements.txt
+if ! cmp -s "$browser_requirements" .venv/.browser-requirements 2>/dev/null; then
+  .venv/bin/pip install --quiet --disable-pip-version-check -r "$browser_requirements"
+  cp "$browser_requirements" .venv/.browser-requirements
+fi
+# SE_OFFLINE: selenium uses /usr/bin/chromedriver and never tries to download a driver.
+SE_OFFLINE=true CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/browser
+
 echo "== reliability tests (hostile input, slow clients, load, fd exhaustion, shutdown, security)"
 CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/reliability
 

@@ -25,6 +25,7 @@ struct ControlAPI: Sendable {
     }
 
     private func route(_ request: HTTPRequest, _ segments: [String]) throws -> HTTPResponse {
+        if let page = Dashboard(state: state).respond(to: request, segments: segments) { return page }
         // The one variable segment (a pack, rule or zone id) is taken out so the table below is literal.
         var path = segments
         var id = ""
@@ -111,14 +112,14 @@ struct ControlAPI: Sendable {
             return Envelope.success { pack.write(into: &$0) }
 
         case ("GET", ["requests"]):
-            let entries = state.journal.entries(matching: try journalFilter(query), limit: query["limit"].flatMap(Int.init))
+            let entries = state.journal.entries(matching: try Self.journalFilter(query), limit: query["limit"].flatMap(Int.init))
             return Envelope.success { w in
                 w.arrayStart()
                 for e in entries { e.write(into: &w) }
                 w.arrayEnd()
             }
         case ("GET", ["requests", "count"]):
-            let count = state.journal.count(matching: try journalFilter(query))
+            let count = state.journal.count(matching: try Self.journalFilter(query))
             return Envelope.success { w in w.objectStart(); w.key("count"); w.int(count); w.objectEnd() }
         case ("DELETE", ["requests"]):
             state.journal.clear()
@@ -186,7 +187,7 @@ struct ControlAPI: Sendable {
 
     // MARK: Requests into values
 
-    private func journalFilter(_ query: QueryParameters) throws -> RequestJournal.Filter {
+    static func journalFilter(_ query: QueryParameters) throws -> RequestJournal.Filter {
         var filter = RequestJournal.Filter(method: query["method"], path: query["path"])
         if let s = query["status"] {
             guard let n = Int(s) else { throw Self.invalid("status: must be a number") }

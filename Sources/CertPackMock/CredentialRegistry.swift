@@ -44,6 +44,9 @@ public final class CredentialRegistry: Sendable {
         }
     }
 
+    /// Credentials added at run time (not the fixtures'), oldest first, for the state file.
+    public var addedAtRunTime: [Credential] { state.withLock { $0.added.map(\.credential) } }
+
     /// Drops credentials added at run time.
     public func reset() { state.withLock { $0 = State(entries: fixtures) } }
 

@@ -71,6 +71,17 @@ public final class FaultRules: Sendable {
 
     public func removeAll() { state.withLock { $0.rules.removeAll() } }
 
+    /// The rules and the next id, together, for the state file.
+    public var persisted: (rules: [Rule], nextID: Int) { state.withLock { ($0.rules, $0.nextID) } }
+
+    /// Puts rules back as a state file kept them (ids, remaining uses and match counts included).
+    public func restore(_ saved: [Rule], nextID: Int) {
+        state.withLock { s in
+            s.rules = saved
+            s.nextID = max(nextID, (saved.map(\.id).max() ?? 0) + 1)
+        }
+    }
+
     /// The first rule that matches, consuming one of its uses; exhausted rules are dropped.
     func take(method: String, path: Substring) -> Rule? {
         state.withLock { s in

@@ -31,6 +31,8 @@ public struct MockConfiguration: Sendable {
     public var enforceAuthorityRules: Bool
     public var rateLimit: RateLimiter.Settings
     public var journalCapacity: Int
+    /// `--state-file`: where zones, credentials, packs, fault rules and the clock are kept across restarts.
+    public var stateFile: String?
 
     /// - Parameters:
     ///   - hosts: nil listens on 127.0.0.1 and ::1.
@@ -47,13 +49,14 @@ public struct MockConfiguration: Sendable {
         seed: UInt64? = nil,
         enforceAuthorityRules: Bool = true,
         rateLimit: RateLimiter.Settings = RateLimiter.Settings(),
-        journalCapacity: Int = 10_000
+        journalCapacity: Int = 10_000,
+        stateFile: String? = nil
     ) {
         var server = HTTPServerConfiguration(port: port)
         if let hosts { server.hosts = hosts }
         self.init(server: server, fixtures: fixtures, lifecycleMode: lifecycleMode, durations: durations, clockMode: clockMode,
                   clockStart: clockStart, packIDFormat: packIDFormat, seed: seed, enforceAuthorityRules: enforceAuthorityRules,
-                  rateLimit: rateLimit, journalCapacity: journalCapacity)
+                  rateLimit: rateLimit, journalCapacity: journalCapacity, stateFile: stateFile)
     }
 
     /// For the command line, which sets every transport limit.
@@ -68,7 +71,8 @@ public struct MockConfiguration: Sendable {
         seed: UInt64? = nil,
         enforceAuthorityRules: Bool = true,
         rateLimit: RateLimiter.Settings = RateLimiter.Settings(),
-        journalCapacity: Int = 10_000
+        journalCapacity: Int = 10_000,
+        stateFile: String? = nil
     ) {
         self.server = server
         self.fixtures = fixtures
@@ -81,5 +85,6 @@ public struct MockConfiguration: Sendable {
         self.enforceAuthorityRules = enforceAuthorityRules
         self.rateLimit = rateLimit
         self.journalCapacity = journalCapacity
+        self.stateFile = stateFile
     }
 }

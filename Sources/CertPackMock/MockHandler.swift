@@ -12,6 +12,8 @@ struct MockHandler: HTTPHandler {
     let api: CloudflareAPI
     let control: ControlAPI
     let logger: Logger
+    /// Tells the state file that a request may have changed what it holds (nil without `--state-file`).
+    var changed: (@Sendable () -> Void)?
 
     init(state: MockState, logger: Logger) {
         self.state = state
@@ -26,11 +28,17 @@ struct MockHandler: HTTPHandler {
         let route = Route(path: request.path)
         if case .control(let segments) = route {
             let response = control.respond(to: request, segments: segments)
+            if let changed, request.method != "GET" && request.method != "HEAD" { changed() }
             log(request, response, started: started, control: true)
             reply(.response(response))
             return
         }
-        guard let rule = state.faults.take(method: request.method, path: request.path) else {
+        let rule = state.faults.take(method: request.method, path: request.path)
+        if let changed {
+            // Writes change packs; a matched rule counts down; a GET moves a pack in per-read mode.
+            if rule != nil || (request.method != "GET" && request.method != "HEAD") || state.service.lifecycleMode == .perRead { changed() }
+        }
+        guard let rule else {
             reply(.response(answer(request, route: route, started: started)))
             return
         }
@@ -84,7 +92,8 @@ struct MockHandler: HTTPHandler {
                 sequence: sequence, time: state.clock.now(), method: request.method, path: String(request.path),
                 query: request.query.map(String.init), status: response.status, errorCodes: codes,
                 durationMilliseconds: Self.milliseconds(since: started), credential: caller,
-                body: String(decoding: request.body.prefix(65_536), as: UTF8.self))
+                body: String(decoding: request.body.prefix(65_536), as: UTF8.self),
+                responseBody: response.body.count <= 65_536 ? response.body : Array(response.body.prefix(65_536)))
         }
     }
 

@@ -15,17 +15,26 @@ import Logging
 public final class MockServer: Sendable {
     public let state: MockState
     private let server: Server
+    /// Set with `--state-file`.
+    public let persistence: StatePersistence?
 
     /// Starts listening (port 0 in the default configuration: a free port) and returns once ready.
     public static func start(_ configuration: MockConfiguration = MockConfiguration(), logger: Logger = Logger(label: "certpack-mock")) throws -> MockServer {
         let mock = MockServer(configuration, logger: logger)
+        try mock.persistence?.load()
+        try mock.persistence?.saveAtStart()
         try mock.server.start()
+        mock.persistence?.start()
         return mock
     }
 
     private init(_ configuration: MockConfiguration, logger: Logger) {
-        state = MockState(configuration)
-        let handler = MockHandler(state: state, logger: logger)
+        let state = MockState(configuration)
+        self.state = state
+        let persistence = configuration.stateFile.map { StatePersistence(path: $0, state: state) }
+        self.persistence = persistence
+        var handler = MockHandler(state: state, logger: logger)
+        if let persistence { handler.changed = { persistence.markChanged() } }
         server = Server(configuration: configuration.server, handler: handler,
                         protocolErrorResponder: { APIError(status: $0.status, code: APIError.protocolErrorCode, message: $0.message).response })
     }
@@ -59,5 +68,8 @@ public final class MockServer: Sendable {
     public func reset(_ parts: Set<MockState.Part> = Set(MockState.Part.allCases)) { state.reset(parts) }
 
     /// Stops accepting, lets requests in flight finish (up to `gracePeriod` seconds), closes every connection.
-    public func stop(gracePeriod: Double = 5) { server.stop(gracePeriod: gracePeriod) }
+    public func stop(gracePeriod: Double = 5) {
+        server.stop(gracePeriod: gracePeriod)
+        persistence?.stop()
+    }
 }

@@ -23,6 +23,9 @@ public final class RequestJournal: @unchecked Sendable {
         public var credential: String
         /// The request body as text (cut at 64 KiB).
         public var body: String
+        /// The answer's body as sent (cut at 64 KiB), for the dashboard; shares the response's
+        /// buffer, so keeping it costs a reference, not a copy.
+        public var responseBody: [UInt8] = []
     }
 
     public struct Filter: Sendable {
@@ -72,7 +75,21 @@ public final class RequestJournal: @unchecked Sendable {
         }
     }
 
-    private static func size(_ e: Entry) -> Int { e.body.utf8.count + e.path.utf8.count + 128 }
+    private static func size(_ e: Entry) -> Int { e.body.utf8.count + e.responseBody.count + e.path.utf8.count + 128 }
+
+    /// The sequence number of the newest entry (0 before the first), so a poller can tell the journal moved.
+    public var lastSequence: Int { lock.lock(); defer { lock.unlock() }; return nextSequence - 1 }
+
+    /// The entry with this sequence number, if still held (sequences only grow, so a binary search finds it).
+    public func entry(sequence: Int) -> Entry? {
+        lock.lock(); defer { lock.unlock() }
+        var low = 0, high = entries.count
+        while low < high {
+            let mid = (low + high) / 2
+            if entries[mid].sequence < sequence { low = mid + 1 } else { high = mid }
+        }
+        return low < entries.count && entries[low].sequence == sequence ? entries[low] : nil
+    }
 
     public func entries(matching filter: Filter = Filter(), limit: Int? = nil) -> [Entry] {
         lock.withLock {

@@ -210,6 +210,36 @@ public final class CertificatePackService: Sendable {
 
     public var packCount: Int { state.withLock { s in s.store.count } }
 
+    // MARK: State file
+
+    /// The packs, lifecycle mode and id sequence at one moment. Taking it under the lock is
+    /// O(1) (the store is copied on write); reading `packs` builds them, off the lock.
+    public struct Persisted: Sendable {
+        fileprivate let store: PackStore
+        public let lifecycleMode: LifecycleMode
+        public let idPosition: UInt64
+        /// Zone by zone, each in creation order (the order `restore` keeps).
+        public var packs: [CertificatePack] { store.allPacks }
+    }
+
+    public func persisted() -> Persisted {
+        state.withLock { s in Persisted(store: s.store, lifecycleMode: s.lifecycle.mode, idPosition: s.ids.position) }
+    }
+
+    /// Replaces every pack and the lifecycle mode with a state file's, and continues the id
+    /// sequence from `idPosition` (timelines are kept as saved: no mode carry-over).
+    public func restore(packs: [CertificatePack], lifecycleMode: LifecycleMode, idPosition: UInt64) {
+        state.withLock { s in
+            s.store.removeAll()
+            s.lifecycle.mode = lifecycleMode
+            s.ids = IDGenerator(seed: idPosition)
+            for pack in packs {
+                guard let id = PackID(pack.id), !s.store.contains(id) else { continue }
+                s.store.insert(pack)
+            }
+        }
+    }
+
     /// Forgets every pack (or a zone's) and restarts the id sequence, so a reset run repeats a seeded run.
     public func removeAllPacks(zoneID: String? = nil) {
         state.withLock { s in

@@ -16,6 +16,9 @@ public struct IDGenerator: Sendable {
         state = seed ?? UInt64.random(in: .min ... .max)
     }
 
+    /// Where the sequence stands, so a state file can continue it (`IDGenerator(seed: position)`).
+    public var position: UInt64 { state }
+
     /// SplitMix64: tiny, fast, and a bijection of its counter, so no value repeats
     /// within 2^64 draws.
     package mutating func next() -> UInt64 {

@@ -57,6 +57,29 @@ public final class VirtualClock: Sendable {
         }
     }
 
+    /// What a state file keeps: the mode, the system clock's offset and where a manual clock stands.
+    public struct Setting: Sendable, Equatable {
+        public var mode: Mode
+        public var offset: Double
+        public var manualNow: Double
+        public init(mode: Mode, offset: Double, manualNow: Double) {
+            self.mode = mode; self.offset = offset; self.manualNow = manualNow
+        }
+    }
+
+    public var setting: Setting {
+        state.withLock { Setting(mode: $0.mode, offset: $0.offset, manualNow: $0.manualNow) }
+    }
+
+    /// Puts the clock back as a state file kept it (a system clock's offset keeps counting from wall time).
+    public func restore(_ setting: Setting) {
+        state.withLock { s in
+            s.mode = setting.mode
+            s.offset = setting.offset
+            s.manualNow = setting.manualNow
+        }
+    }
+
     /// Back to the wall clock with no offset (manual clocks restart at wall time).
     public func reset() {
         state.withLock { s in

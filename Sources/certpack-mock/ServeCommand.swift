@@ -51,6 +51,8 @@ struct Serve: ParsableCommand {
         let mock: MockServer
         do {
             mock = try MockServer.start(config, logger: logger)
+        } catch let error as StateFileError {
+            throw SettingError(description: error.description)
         } catch {
             throw SettingError(description: "cannot listen on \(config.server.hosts.joined(separator: ",")) port \(config.server.port): \(error). Is another server on that port? Try --port 0.")
         }
@@ -76,6 +78,7 @@ struct Serve: ParsableCommand {
             seed: try orders.resolvedSeed(),
             enforceAuthorityRules: try orders.enforceAuthorityRules(),
             rateLimit: try rateLimit.settings(),
-            journalCapacity: try recording.journalCapacity())
+            journalCapacity: try recording.journalCapacity(),
+            stateFile: try state.resolvedStateFile())
     }
 }

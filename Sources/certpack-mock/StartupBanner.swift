@@ -26,5 +26,9 @@ struct StartupBanner {
             }
         }
         logger.notice("test controls under \(mock.baseURL.absoluteString.dropLast("/client/v4".count))/__mock/ (health, reset, clock, lifecycle, requests, faults, zones, credentials, state)")
+        logger.notice("dashboard: open \(mock.baseURL.absoluteString.dropLast("/client/v4".count))/__mock/ in a browser")
+        if let persistence = mock.persistence {
+            logger.notice("state kept in \(persistence.path) (\(mock.service.packCount) packs, \(mock.service.allZones.count) zones now)")
+        }
     }
 }

@@ -32,9 +32,9 @@ import TestSupport
             order: OrderRequest(hosts: ["example.com"], validationMethod: .txt, validityDays: 90, certificateAuthority: .letsEncrypt),
             status: .pendingValidation, pinned: true, secondsInStatus: 3600))
         mock.clock.advance(by: 86_400)
-        let client = try RawHTTPClient(port: mock.port)
-        let read = try #require(client.request("GET", mock.baseURL.path + "/zones/\(Fixtures.docsZoneID)/ssl/certificate_packs/\(made.pack.id)",
-                                               headers: TestCredentials.read))
+        let client = try TestClient(port: mock.port)
+        let read = try client.request("GET", mock.baseURL.path + "/zones/\(Fixtures.docsZoneID)/ssl/certificate_packs/\(made.pack.id)",
+                                      headers: TestCredentials.read)
         #expect(read.result?["status"] as? String == "pending_validation")
     }
 }

@@ -15,8 +15,10 @@ let package = Package(
     targets: [
         // Mutex and condition variable on pthreads (NSLock and NSCondition need all of Foundation).
         .target(name: "Locks"),
+        // libnghttp2 from the system (Debian's libnghttp2-dev: scripts/install-system-packages.sh).
+        .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         // Sockets, epoll and HTTP/1.1; knows nothing of Cloudflare.
-        .target(name: "HTTPServer", dependencies: ["Locks"]),
+        .target(name: "HTTPServer", dependencies: ["Locks", "CNGHTTP2"]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
         .target(name: "StrictJSON"),
         // The domain without I/O: packs, order validation, lifecycle, store.

@@ -350,6 +350,7 @@ struct ControlAPI: Sendable {
         w.key("duration_ms"); w.double((e.durationMilliseconds * 1000).rounded() / 1000)
         w.key("credential"); w.string(e.credential)
         w.key("body"); w.string(e.body)
+        w.key("protocol"); w.string(e.protocolName)
         w.objectEnd()
     }
 

@@ -73,6 +73,14 @@ final class HTTPConnection: @unchecked Sendable {
     private var lastWriteProgress: UInt64
     private var lingerDeadline: UInt64 = 0
 
+    /// HTTP/2: the first bytes are kept until they tell the preface from HTTP/1.1;
+    /// then, for HTTP/2 (prior knowledge or an h2c Upgrade), the session speaks.
+    private var sniffing = true
+    private var sniffed: [UInt8] = []
+    private var h2: HTTP2Session?
+    /// Pull frames from the session only while less than this waits for the socket.
+    private static let h2OutputLimit = 64 * 1024
+
     init(socket: Socket, remoteAddress: String, loop: ConnectionLoop) {
         self.socket = socket
         self.loop = loop
@@ -129,6 +137,11 @@ final class HTTPConnection: @unchecked Sendable {
             return
         case .open:
             break
+        }
+        if let h2 {
+            h2.beginShutdown()
+            flushHTTP2()
+            return
         }
         // Requests not handed to the handler yet are dropped; the one in flight
         // finishes and is answered with `Connection: close`.
@@ -193,6 +206,34 @@ final class HTTPConnection: @unchecked Sendable {
                 }
                 let now = monotonicNow()
                 lastReadProgress = now
+                if let h2 {
+                    h2.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                    flushHTTP2()
+                    if state != .open || readPaused || count < buffer.count { return }
+                    continue
+                }
+                if sniffing {
+                    sniffed.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                    let verdict = sniffed.withUnsafeBytes { HTTP2Preface.classify($0) }
+                    if verdict == .undecided { continue }
+                    sniffing = false
+                    let first = sniffed
+                    sniffed = []
+                    if verdict == .http2 {
+                        startHTTP2(with: first, upgrading: nil)
+                        return
+                    }
+                    let eventsBefore = events.count
+                    first.withUnsafeBytes { parser.feed($0, into: &events) }
+                    if parser.phase == .head {
+                        if headStartedAt == 0 || events.count > eventsBefore { headStartedAt = now }
+                    } else {
+                        headStartedAt = 0
+                    }
+                    processEvents()
+                    if state != .open || readPaused || count < buffer.count { return }
+                    continue
+                }
                 let eventsBefore = events.count
                 parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), into: &events)
                 // RFC 9112 gives no number; the header timeout runs from the first byte
@@ -210,6 +251,10 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func peerDidClose() {
         peerClosed = true
+        if h2 != nil {
+            close()
+            return
+        }
         if state == .lingering {
             close()
             return
@@ -301,6 +346,12 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private func dispatch(_ request: HTTPRequest, keepAlive: Bool) {
+        if !shuttingDown, let payload = HTTP2Upgrade.settingsPayload(for: request) {
+            enqueue(HTTP2Upgrade.switchingProtocols, [])
+            dropQueuedEvents()
+            startHTTP2(with: [], upgrading: (request, payload))
+            return
+        }
         inFlight = true
         requestToken &+= 1
         let token = requestToken
@@ -426,6 +477,10 @@ final class HTTPConnection: @unchecked Sendable {
         awaitingWritable = false
         updateInterest()
         guard state == .open else { return }
+        if h2 != nil {
+            flushHTTP2()
+            return
+        }
         if closeAfterFlush {
             finishClosing()
         } else {
@@ -463,6 +518,42 @@ final class HTTPConnection: @unchecked Sendable {
         updateInterest()
     }
 
+    // MARK: - HTTP/2
+
+    private func startHTTP2(with first: [UInt8], upgrading: (request: HTTPRequest, settings: [UInt8])?) {
+        let loop = self.loop
+        guard let session = HTTP2Session(configuration: HTTP2Session.Configuration(context), remoteAddress: parser.remoteAddress,
+                                         schedule: { work in _ = loop.execute(work) }) else {
+            abort(reset: false)
+            return
+        }
+        h2 = session
+        session.outputAvailable = { [weak self] in self?.flushHTTP2() }
+        if let upgrading, !session.upgrade(from: upgrading.request, settingsPayload: upgrading.settings) {
+            close()
+            return
+        }
+        first.withUnsafeBytes { session.receive($0) }
+        flushHTTP2()
+        resumeReading()
+    }
+
+    /// Takes frames from the session while the socket keeps up; closes when it is done.
+    private func flushHTTP2() {
+        guard let h2, state == .open else { return }
+        if outputBytes < HTTPConnection.h2OutputLimit {
+            var out: [UInt8] = []
+            h2.produceOutput(into: &out, limit: HTTPConnection.h2OutputLimit)
+            if !out.isEmpty { enqueue(out, []) }
+        }
+        guard state == .open else { return }
+        if outputBytes == 0, h2.isFinished {
+            close()
+            return
+        }
+        if !h2.wantsInput || outputBytes >= HTTPConnection.h2OutputLimit { pauseReading() } else { resumeReading() }
+    }
+
     // MARK: - Timeouts
 
     /// Called by the loop's sweep. A request in the handler's hands is never timed out.
@@ -475,6 +566,14 @@ final class HTTPConnection: @unchecked Sendable {
             return
         case .open:
             break
+        }
+        if let h2 {
+            if outputBytes > 0 {
+                if now &- lastWriteProgress >= context.idleTimeout { abort(reset: false) }
+                return
+            }
+            if h2.checkTimeouts(now: now) { flushHTTP2(); if state == .open { close() } }
+            return
         }
         if inFlight { return }
         if outputBytes > 0 {

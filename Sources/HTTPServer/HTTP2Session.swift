@@ -97,7 +97,8 @@ final class HTTP2Session: @unchecked Sendable {
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: Configuration.initialWindowSize),
             // Advisory (RFC 9113 §6.5.2): the limit enforced in `onHeader`.
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), value: UInt32(clamping: configuration.maxHeaderBytes)),
-            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES.rawValue), value: 1),
+            // No SETTINGS_NO_RFC7540_PRIORITIES: with the priority tree nghttp2 keeps recently
+            // closed streams, which is how it answers DATA on one with STREAM_CLOSED (RFC 9113 §5.1).
         ]
         nghttp2_submit_settings(created, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count)
         nghttp2_session_set_local_window_size(created, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, Configuration.connectionWindowSize)

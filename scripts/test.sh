@@ -29,6 +29,9 @@ if ! cmp -s "$requirements" "$stamp" 2>/dev/null; then
 fi
 CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/contract
 
+echo "== HTTP/2 tests (curl, nghttp, h2load, the SDK over HTTP/2, hostile frames)"
+CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/http2
+
 echo "== reliability tests (hostile input, slow clients, load, fd exhaustion, shutdown, security)"
 CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/reliability
 

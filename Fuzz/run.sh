@@ -7,7 +7,8 @@
 #   Fuzz/run.sh http-parser  # one target
 #
 # Targets: http-parser (HTTPServer's HTTPRequestParser, fed whole and in splits),
-# order-body (StrictJSON + OrderValidator against a zone), json (StrictJSON alone).
+# order-body (StrictJSON + OrderValidator against a zone), json (StrictJSON alone),
+# http2-session (HTTPServer's HTTP2Session on libnghttp2, fed frames after the preface).
 # A failing input is kept in .build-fuzz/artifacts/ and printed in base64; turn it
 # into a regression test (Tests/*/Hostile*.swift) before fixing the bug.
 set -euo pipefail
@@ -16,12 +17,14 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-40}
 build=.build-fuzz
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(http-parser order-body json)
+[ ${#targets[@]} -gt 0 ] || targets=(http-parser order-body json http2-session)
 
 mkdir -p "$build/modules" "$build/artifacts"
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
 # lld (shipped with Swift) links the sanitizer runtimes without gold's warning flood.
 if command -v ld.lld >/dev/null; then flags+=(-use-ld=lld); fi
+# HTTPServer imports CNGHTTP2 (libnghttp2's module map).
+flags+=(-I Sources/CNGHTTP2)
 
 # Rebuilds $1 when it is missing or older than any of the other arguments.
 stale() {
@@ -56,6 +59,12 @@ build_target() {
         compile -module-name HTTPServer -I "$build/modules" Sources/HTTPServer/*.swift Fuzz/HTTPRequestParserFuzz.swift \
           "$build/libLocks.a" -o "$build/fuzz-http-parser"
       ;;
+    http2-session)
+      library Locks
+      stale "$build/fuzz-http2-session" Sources/HTTPServer Fuzz/HTTP2SessionFuzz.swift "$build/libLocks.a" &&
+        compile -module-name HTTPServer -I "$build/modules" Sources/HTTPServer/*.swift Fuzz/HTTP2SessionFuzz.swift \
+          "$build/libLocks.a" -lnghttp2 -o "$build/fuzz-http2-session"
+      ;;
     json)
       stale "$build/fuzz-json" Sources/StrictJSON Fuzz/JSONReaderFuzz.swift &&
         compile -module-name StrictJSON Sources/StrictJSON/*.swift Fuzz/JSONReaderFuzz.swift -o "$build/fuzz-json"
@@ -68,7 +77,7 @@ build_target() {
           Fuzz/OrderBodyFuzz.swift "$build/libStrictJSON.a" "$build/libLocks.a" -o "$build/fuzz-order-body"
       ;;
     *)
-      echo "Fuzz/run.sh: unknown target $1 (http-parser, order-body, json)" >&2
+      echo "Fuzz/run.sh: unknown target $1 (http-parser, order-body, json, http2-session)" >&2
       exit 2
       ;;
   esac
@@ -84,6 +93,7 @@ for target in "${targets[@]}"; do
   build_target "$target"
   case $target in
     http-parser) dict=Fuzz/http.dict; max_len=8192 ;;
+    http2-session) dict=Fuzz/http2.dict; max_len=16384 ;;
     *) dict=Fuzz/json.dict; max_len=16384 ;;
   esac
   corpus="$work/$target"

@@ -235,3 +235,17 @@ def test_content_length_disagreeing_with_data_resets_the_stream(mock):
     client.request(5)
     frames = client.read_frames(answered(5))
     assert any(isinstance(f, HeadersFrame) and f.stream_id == 5 for f in frames)
+
+
+def test_streams_over_the_concurrency_limit_are_refused(mock):
+    client = RawH2(mock.port)
+    client.read_frames(lambda fs: any(isinstance(f, SettingsFrame) and "ACK" in f.flags for f in fs))
+    # 101 requests whose (empty) bodies never end: the 101st passes SETTINGS_MAX_CONCURRENT_STREAMS.
+    client.send(*[client.headers_frame(2 * n + 1, request_headers(), end_stream=False) for n in range(101)])
+    frames = client.read_frames(lambda fs: any(isinstance(f, RstStreamFrame) for f in fs))
+    resets = [(f.stream_id, f.error_code) for f in frames if isinstance(f, RstStreamFrame)]
+    assert resets == [(201, 7)], resets  # REFUSED_STREAM: the client may retry it
+    # The first 100 are still open and get their answers once their bodies end.
+    client.send(DataFrame(1, data=b"", flags=["END_STREAM"]))
+    frames = client.read_frames(answered(1))
+    assert status_of(frames, 1, Decoder()) == "200"

@@ -187,3 +187,36 @@ def test_log_line_names_the_protocol():
     quota = [e for e in entries if e.get("path", "").endswith("/quota")]
     assert [e["protocol"] for e in quota] == ["HTTP/2", "HTTP/1.1"]
     assert all(e["message"].endswith(e["protocol"]) for e in quota)
+
+
+def test_sigterm_sends_goaway_and_finishes_streams_in_flight():
+    from conftest import contract
+    from hpack import Decoder
+    from hyperframe.frame import DataFrame, GoAwayFrame, HeadersFrame
+
+    from h2_support import NO_ERROR, RawH2
+
+    server = contract.MockProcess()
+    try:
+        server.control("POST", "faults", {"path": "*/quota", "action": "delay", "delay_ms": 800, "times": 1})
+        client = RawH2(server.port)
+        client.request(1, path=f"/client/v4/zones/{ZONE}/ssl/certificate_packs/quota",
+                       extra=[("authorization", f"Bearer {EDIT_TOKEN}")])
+        # The request is with the handler (journaled only once answered): stop the server now.
+        client.read_frames(lambda fs: any(f.stream_id == 0 and type(f).__name__ == "SettingsFrame" and "ACK" in f.flags for f in fs))
+        server.proc.terminate()
+        frames = client.read_frames(lambda fs: any(isinstance(f, GoAwayFrame) for f in fs))
+        goaway = client.goaway()
+        assert goaway.error_code == NO_ERROR and goaway.last_stream_id == 1
+        frames = client.read_frames(lambda fs: any(isinstance(f, DataFrame) and "END_STREAM" in f.flags for f in fs))
+        headers = next(f for f in frames if isinstance(f, HeadersFrame) and f.stream_id == 1)
+        assert dict(Decoder().decode(headers.data))[":status"] == "200"
+        body = b"".join(f.data for f in frames if isinstance(f, DataFrame) and f.stream_id == 1)
+        assert json.loads(body)["result"]["advanced"]["used"] == 1
+        assert client.wait_closed()
+        assert server.proc.wait(timeout=10) == 0
+    finally:
+        if server.proc.poll() is None:
+            server.proc.kill()
+        server.log.close()
+        server._dir.cleanup()

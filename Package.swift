@@ -15,10 +15,14 @@ let package = Package(
     targets: [
         // Mutex and condition variable on pthreads (NSLock and NSCondition need all of Foundation).
         .target(name: "Locks"),
+        // What Glibc's module lacks (accept4, sched_getaffinity), as static inline C.
+        .target(name: "CSystemLinux"),
         // libnghttp2 from the system (Debian's libnghttp2-dev: scripts/install-system-packages.sh).
         .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
-        // Sockets, epoll and HTTP/1.1; knows nothing of Cloudflare.
-        .target(name: "HTTPServer", dependencies: ["Locks", "CNGHTTP2"]),
+        // Sockets, addresses, the syscall wrapper and listeners; no HTTP.
+        .target(name: "Sockets", dependencies: ["CSystemLinux"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Connections on Dispatch, HTTP/1.1 and HTTP/2 (libnghttp2); knows nothing of Cloudflare.
+        .target(name: "HTTPServer", dependencies: ["Sockets", "CNGHTTP2"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
         .target(name: "StrictJSON"),
         // The domain without I/O: packs, order validation, lifecycle, store.
@@ -39,7 +43,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "CNGHTTP2"]),
+        .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "CNGHTTP2"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks"]),

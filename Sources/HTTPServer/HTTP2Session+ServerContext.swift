@@ -3,6 +3,6 @@ extension HTTP2Session.Configuration {
     init(_ context: ServerContext) {
         self.init(handler: context.handler, errorResponder: context.errorResponder,
                   maxHeaderCount: context.limits.maxHeaderCount, maxHeaderBytes: context.limits.maxHeaderBytes,
-                  maxBodyBytes: context.limits.maxBodyBytes, idleTimeout: context.idleTimeout, headerTimeout: context.headerTimeout)
+                  maxBodyBytes: context.limits.maxBodyBytes, idleTimeout: context.timeouts.idle, headerTimeout: context.timeouts.header)
     }
 }

@@ -156,12 +156,23 @@ final class HTTP2Session: @unchecked Sendable {
                               NGHTTP2_NO_ERROR.rawValue, nil, 0)
     }
 
+    /// For the transport's timeouts: whether the handler has a request (never timed
+    /// out), and since when the connection has seen no request traffic either way.
+    var idleState: (handling: Bool, since: UInt64, answeredAny: Bool) {
+        (handlersRunning > 0, lastActivity, answeredAny)
+    }
+
     /// Whether the connection has been without request traffic for too long (PINGs
-    /// and SETTINGS do not count). A request with the handler is never timed out; a
-    /// response stuck behind a window the client never opens is.
+    /// and SETTINGS do not count); if so, queues GOAWAY(NO_ERROR). A request with the
+    /// handler is never timed out; a response stuck behind a window the client never
+    /// opens is.
     func checkTimeouts(now: UInt64) -> Bool {
+        checkTimeouts(now: now, idle: configuration.idleTimeout, header: configuration.headerTimeout)
+    }
+
+    func checkTimeouts(now: UInt64, idle: UInt64, header: UInt64) -> Bool {
         guard handlersRunning == 0 else { return false }
-        let limit = answeredAny ? configuration.idleTimeout : min(configuration.idleTimeout, configuration.headerTimeout)
+        let limit = answeredAny ? idle : min(idle, header)
         guard now &- lastActivity >= limit else { return false }
         if let session, !failed {
             // RFC 9113 §6.8: say why before closing.

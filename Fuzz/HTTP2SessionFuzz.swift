@@ -13,6 +13,11 @@
 import Glibc
 #endif
 
+import Dispatch
+
+/// ServerContext.swift's, which is not compiled in here (it needs the transport).
+func monotonicNow() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
 private struct FuzzHandler: HTTPHandler {
     func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPReply) -> Void) {
         if request.version != .http2 { fatalError("request not marked HTTP/2") }
@@ -68,7 +73,7 @@ private func run(_ bytes: UnsafeRawBufferPointer, tiny: Bool) {
         _ = session.upgrade(from: request, settingsPayload: payload)
         input = UnsafeRawBufferPointer(rebasing: bytes[(1 + length)...])
     }
-    HTTP2Preface.bytes.withUnsafeBytes { session.receive($0) }
+    Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8).withUnsafeBytes { session.receive($0) }
     var out: [UInt8] = []
     var firstOutput = true
     // Fed in pieces of varying size, draining output in between, as a socket would.

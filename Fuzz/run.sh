@@ -60,10 +60,13 @@ build_target() {
           "$build/libLocks.a" -o "$build/fuzz-http-parser"
       ;;
     http2-session)
-      library Locks
-      stale "$build/fuzz-http2-session" Sources/HTTPServer Fuzz/HTTP2SessionFuzz.swift "$build/libLocks.a" &&
-        compile -module-name HTTPServer -I "$build/modules" Sources/HTTPServer/*.swift Fuzz/HTTP2SessionFuzz.swift \
-          "$build/libLocks.a" -lnghttp2 -o "$build/fuzz-http2-session"
+      # The session and the request/response types it needs, without the transport
+      # (sockets, Dispatch); the target supplies monotonicNow().
+      h2_files=(HTTP2Session HTTP2Stream HTTPRequest HTTPResponse HTTPResponse+Serialization HTTPHandler
+        HTTPProtocolError HTTPVersion+Protocol HTTPStatus ASCII HTTPDateCache)
+      stale "$build/fuzz-http2-session" Sources/HTTPServer Fuzz/HTTP2SessionFuzz.swift &&
+        compile -module-name HTTPServer $(printf "Sources/HTTPServer/%s.swift " "${h2_files[@]}") Fuzz/HTTP2SessionFuzz.swift \
+          -lnghttp2 -o "$build/fuzz-http2-session"
       ;;
     json)
       stale "$build/fuzz-json" Sources/StrictJSON Fuzz/JSONReaderFuzz.swift &&

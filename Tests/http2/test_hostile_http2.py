@@ -51,8 +51,9 @@ def test_rapid_reset_of_thousands_of_streams_ends_in_goaway(mock):
                 batch = []
         frames = attacker.read_frames(has_goaway)
     goaway = attacker.goaway()
-    # nghttp2's reset rate limit (burst 1000): the connection is torn down, not served on.
-    assert goaway is not None and goaway.error_code in (ENHANCE_YOUR_CALM, INTERNAL_ERROR), summary(frames)[-5:]
+    # nghttp2's reset rate limit (burst 1000): the connection is torn down with its
+    # GOAWAY(INTERNAL_ERROR), not served on.
+    assert goaway is not None and goaway.error_code == INTERNAL_ERROR, summary(frames)[-5:]
     assert attacker.wait_closed()
     still_serves(mock)
 
@@ -68,8 +69,7 @@ def test_continuation_flood_ends_in_goaway(mock):
         except (BrokenPipeError, ConnectionResetError):
             pass
         frames = attacker.read_frames(has_goaway)
-    assert attacker.goaway() is not None, summary(frames)
-    assert attacker.goaway().error_code != NO_ERROR
+    assert attacker.goaway() is not None and attacker.goaway().error_code == ENHANCE_YOUR_CALM, summary(frames)
     assert attacker.wait_closed()
     still_serves(mock)
 
@@ -82,7 +82,6 @@ def test_one_mib_header_list_by_hpack_references_is_431(mock):
         bomb = request_headers(extra=[("x-bomb", "a" * 4000)] * 262)
         client.send(client.headers_frame(1, bomb))
         frames = client.read_frames(answered(1))
-    assert len(frames[-1].data if isinstance(frames[-1], DataFrame) else b"") < 4096
     assert status_of(frames, 1, Decoder()) == "431", summary(frames)
     # The connection is still in step (HPACK state intact) and serves the next request.
     client.request(3)

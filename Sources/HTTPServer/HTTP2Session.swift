@@ -186,7 +186,9 @@ final class HTTP2Session: @unchecked Sendable {
         // Most fatal errors queue their GOAWAY already; this covers the rest (a bad
         // client preface among them) and is ignored when one is queued.
         if let session {
-            let code = error == NGHTTP2_ERR_FLOODED.rawValue ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR
+            // Floods (PING/SETTINGS ACKs, CONTINUATION) are abuse, not broken framing.
+            let calm = error == NGHTTP2_ERR_FLOODED.rawValue || error == NGHTTP2_ERR_TOO_MANY_CONTINUATIONS.rawValue
+            let code = calm ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR
             nghttp2_session_terminate_session(session, code.rawValue)
         }
     }

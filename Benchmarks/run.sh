@@ -177,15 +177,17 @@ run_wrk() { # run_wrk ENDPOINT SCRIPT CONNS SERVER PORT SECONDS [ROUND]
     local endpoint=$1 script=$2 conns=$3 server=$4 port=$5 seconds=$6 round=${7:-}
     local file="$OUT/wrk-$endpoint-c$conns-$server-r$round.txt"
     [ -n "$round" ] || file="$WORK/warmup.txt"
-    local pids cpu_before cpu_after
+    local pids cpu_before cpu_after csw_before csw_after
     if [ "$server" = mock ]; then pids="$MOCK_PID"; else pids="$NGINX_PID $NGINX_WORKERS"; fi
     cpu_before="$(py util.py cpu $pids)"
+    csw_before="$(py util.py switches $pids)"
     "${CLIENT_PIN[@]}" wrk -t1 -c"$conns" -d"${seconds}s" --timeout 5s -s "$BENCH_DIR/wrk/$script" \
         "http://127.0.0.1:$port/" >"$file" 2>&1 || die "wrk failed: $(cat "$file")"
     cpu_after="$(py util.py cpu $pids)"
+    csw_after="$(py util.py switches $pids)"
     if [ -n "$round" ]; then
         local line; line="$(grep '^BENCH ' "$file")" || die "no BENCH line in $file"
-        echo "RUN endpoint=$endpoint conns=$conns server=$server round=$round ${line#BENCH } server_cpu_us=$((cpu_after - cpu_before))" >>"$RAW"
+        echo "RUN endpoint=$endpoint conns=$conns server=$server round=$round ${line#BENCH } server_cpu_us=$((cpu_after - cpu_before)) server_csw=$((csw_after - csw_before))" >>"$RAW"
         log "$endpoint c=$conns round $round $server: $(echo "$line" | grep -o 'rps=[0-9.]*')"
     fi
 }

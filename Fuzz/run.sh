@@ -20,7 +20,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(http-parser order-body json http2-session)
 
 mkdir -p "$build/modules" "$build/artifacts"
-flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
+flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name CertPackMock -I Sources/CSystemLinux/include)
 # lld (shipped with Swift) links the sanitizer runtimes without gold's warning flood.
 if command -v ld.lld >/dev/null; then flags+=(-use-ld=lld); fi
 # HTTPServer imports CNGHTTP2 (libnghttp2's module map).
@@ -54,10 +54,14 @@ library() {
 build_target() {
   case $1 in
     http-parser)
-      library Locks
-      stale "$build/fuzz-http-parser" Sources/HTTPServer Fuzz/HTTPRequestParserFuzz.swift "$build/libLocks.a" &&
+      # HTTPServer imports Sockets, which reaches the kernel through the CSystemLinux C shim.
+      if stale "$build/CSystemLinux.o" Sources/CSystemLinux; then
+        clang -c -O -g Sources/CSystemLinux/CSystemLinux.c -I Sources/CSystemLinux/include -o "$build/CSystemLinux.o"
+      fi
+      library Sockets
+      stale "$build/fuzz-http-parser" Sources/HTTPServer Fuzz/HTTPRequestParserFuzz.swift "$build/libSockets.a" &&
         compile -module-name HTTPServer -I "$build/modules" Sources/HTTPServer/*.swift Fuzz/HTTPRequestParserFuzz.swift \
-          "$build/libLocks.a" -o "$build/fuzz-http-parser"
+          "$build/libSockets.a" "$build/CSystemLinux.o" -o "$build/fuzz-http-parser"
       ;;
     http2-session)
       # The session and the request/response types it needs, without the transport

@@ -51,6 +51,9 @@ def aggregate(runs):
             # server CPU time (user + system, all its processes) per answered request, over all runs
             "cpu_us": (sum(int(r.get("server_cpu_us", 0)) for r in group)
                        / max(1, sum(int(r["requests"]) for r in group))) if "server_cpu_us" in mid else None,
+            # context switches of all the server's threads per answered request, over all runs
+            "csw": (sum(int(r.get("server_csw", 0)) for r in group)
+                    / max(1, sum(int(r["requests"]) for r in group))) if "server_csw" in mid else None,
         }
     return out
 
@@ -174,6 +177,8 @@ def main():
         if m and n and m["cpu_us"] and n["cpu_us"]:
             print(f"- {endpoint} at 64 connections, CPU time per request: mock {m['cpu_us']:.1f} µs, "
                   f"nginx {n['cpu_us']:.1f} µs, so the mock's capacity is {n['cpu_us'] / m['cpu_us']:.2f}× nginx's")
+        if m and n and m.get("csw") is not None and n.get("csw") is not None:
+            print(f"- {endpoint} at 64 connections, context switches per request: mock {m['csw']:.2f}, nginx {n['csw']:.2f}")
     if instr:
         line = (f"- POST order: {int(instr['per_request']):,} instructions per request "
                 f"(callgrind, user space, N={instr['n']} sequential keep-alive orders minus an idle run)")

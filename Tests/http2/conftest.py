@@ -1,16 +1,8 @@
 """HTTP/2 tests against the built binary (CERTPACK_MOCK_BIN): real clients (curl, nghttp,
 h2load, the official SDK on httpx) and hostile raw frames (h2's hpack and hyperframe)."""
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-
-# The contract tests' conftest, loaded under its own name (this folder has a conftest.py too).
-_spec = importlib.util.spec_from_file_location("contract_conftest", REPO / "Tests" / "contract" / "conftest.py")
-contract = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(contract)
+from h2_support import contract
 
 
 @pytest.fixture(scope="module")

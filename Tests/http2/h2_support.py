@@ -1,14 +1,22 @@
 """A raw HTTP/2 client for hostile tests (frames built with hyperframe, headers with
 hpack) and a bystander that keeps ordering packs while an attack runs."""
+import importlib.util
 import json
 import socket
 import threading
 import time
+from pathlib import Path
 
 import httpx
 from hpack import Encoder
 from hyperframe.frame import (ContinuationFrame, DataFrame, Frame, GoAwayFrame, HeadersFrame, PingFrame,
                               RstStreamFrame, SettingsFrame, WindowUpdateFrame)
+
+# The contract tests' conftest (MockProcess), loaded under its own name: this folder has
+# a conftest.py too.
+_spec = importlib.util.spec_from_file_location("contract_conftest", Path(__file__).resolve().parents[1] / "contract" / "conftest.py")
+contract = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(contract)
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 ZONE = "023e105f4ecef8ad9ca31a8372d0c353"

@@ -175,7 +175,7 @@ def test_sdk_retries_an_injected_503_over_http2(mock):
 
 
 def test_log_line_names_the_protocol():
-    from conftest import contract
+    from h2_support import contract
     server = contract.MockProcess("--log-format", "json")
     try:
         curl("--http2-prior-knowledge", f"{server.root}/client/v4/zones/{ZONE}/ssl/certificate_packs/quota", *AUTH)
@@ -190,7 +190,7 @@ def test_log_line_names_the_protocol():
 
 
 def test_sigterm_sends_goaway_and_finishes_streams_in_flight():
-    from conftest import contract
+    from h2_support import contract
     from hpack import Decoder
     from hyperframe.frame import DataFrame, GoAwayFrame, HeadersFrame
 

@@ -5,8 +5,8 @@
    headers the build stops here with what to do, not with a bare "file not found". */
 #if !__has_include(<nghttp2/nghttp2.h>)
 #error "libnghttp2's headers are missing: run scripts/install-system-packages.sh (or: sudo apt-get install libnghttp2-dev)"
-#endif
-
+#else
 #include <nghttp2/nghttp2.h>
+#endif
 
 #endif

@@ -231,10 +231,10 @@ import re, sys
 text = open(sys.argv[1]).read()
 rps = re.search(r"finished in [0-9.]+s, ([0-9.]+) req/s", text).group(1)
 done, ok, failed = re.search(r"requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed", text).groups()
-codes = re.search(r"status codes: (\d+) 2xx", text).group(1)
+codes = re.search(r"status codes: \d+ 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", text).groups()
 mean = re.search(r"time for request:\s+\S+\s+\S+\s+(\S+)", text).group(1)
 us = float(mean[:-2]) * 1000 if mean.endswith("ms") else float(mean[:-2]) if mean.endswith("us") else float(mean[:-1]) * 1e6
-print(f"rps={rps} requests={done} succeeded={ok} failed={failed} non2xx={int(done) - int(codes)} mean_us={us:.0f}")
+print(f"rps={rps} requests={done} succeeded={ok} failed={failed} non2xx={sum(map(int, codes))} mean_us={us:.0f}")
 PY
 )" || die "cannot read $file"
     echo "H2 endpoint=$endpoint conns=$conns streams=$streams server=$server round=$round $line server_cpu_us=$((cpu_after - cpu_before))" >>"$RAW"

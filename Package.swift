@@ -19,10 +19,12 @@ let package = Package(
         .target(name: "Locks", swiftSettings: [.swiftLanguageMode(.v6)]),
         // What Glibc's module lacks (accept4, sched_getaffinity), as static inline C.
         .target(name: "CSystemLinux"),
+        // libnghttp2 from the system (Debian's libnghttp2-dev: scripts/install-system-packages.sh).
+        .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         // Sockets, addresses, the syscall wrapper and listeners; no HTTP.
         .target(name: "Sockets", dependencies: ["CSystemLinux"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        // Connections on Dispatch and HTTP/1.1; knows nothing of Cloudflare.
-        .target(name: "HTTPServer", dependencies: ["Sockets"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Connections on Dispatch, HTTP/1.1 and HTTP/2 (libnghttp2); knows nothing of Cloudflare.
+        .target(name: "HTTPServer", dependencies: ["Sockets", "CNGHTTP2"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
         // ASCII bytes (digits, hex, case folding) for the JSON, domain and API modules.
         .target(name: "ASCIIBytes", swiftSettings: [.swiftLanguageMode(.v6)]),
@@ -49,7 +51,7 @@ let package = Package(
         // What several test targets share: the one raw HTTP client (on Sockets), one SplitMix64.
         .target(name: "TestSupport", dependencies: ["Sockets"], path: "Tests/TestSupport"),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets", "TestSupport"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport", "CNGHTTP2"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "TestSupport"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks", "StrictJSON", "TestSupport"]),

@@ -219,6 +219,7 @@ struct Dashboard: Sendable {
         w.key("error_codes"); w.arrayStart(); for c in e.errorCodes { w.int(c) }; w.arrayEnd()
         w.key("duration_ms"); w.double((e.durationMilliseconds * 1000).rounded() / 1000)
         w.key("credential"); w.string(e.credential)
+        w.key("protocol"); w.string(e.protocolName)
         w.objectEnd()
     }
 

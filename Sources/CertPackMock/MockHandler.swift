@@ -93,7 +93,8 @@ struct MockHandler: HTTPHandler {
                 query: request.query.map(String.init), status: response.status, errorCodes: codes,
                 durationMilliseconds: Self.milliseconds(since: started), credential: caller,
                 body: String(decoding: request.body.prefix(65_536), as: UTF8.self),
-                responseBody: response.body.count <= 65_536 ? response.body : Array(response.body.prefix(65_536)))
+                responseBody: response.body.count <= 65_536 ? response.body : Array(response.body.prefix(65_536)),
+                protocolName: request.version.protocolName)
         }
     }
 
@@ -102,9 +103,10 @@ struct MockHandler: HTTPHandler {
         guard logger.logLevel <= level else { return }
         let ms = Self.milliseconds(since: started)
         let code = codes.first.map { " \($0)" } ?? ""
-        logger.log(level: level, "\(request.method) \(request.path) \(response.status)\(code) \(Self.fixed(ms, places: 2))ms", metadata: [
+        logger.log(level: level, "\(request.method) \(request.path) \(response.status)\(code) \(Self.fixed(ms, places: 2))ms \(request.version.protocolName)", metadata: [
             "method": .string(request.method), "path": .string(String(request.path)), "status": .stringConvertible(response.status),
             "code": codes.first.map { .stringConvertible($0) } ?? .string(""), "duration_ms": .string(Self.fixed(ms, places: 3)),
+            "protocol": .string(request.version.protocolName),
         ])
     }
 

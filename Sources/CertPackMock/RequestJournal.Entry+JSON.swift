@@ -14,6 +14,7 @@ extension RequestJournal.Entry {
         w.key("duration_ms"); w.double((durationMilliseconds * 1000).rounded() / 1000)
         w.key("credential"); w.string(credential)
         w.key("body"); w.string(body)
+        w.key("protocol"); w.string(protocolName)
         w.objectEnd()
     }
 }

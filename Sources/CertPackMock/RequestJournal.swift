@@ -26,6 +26,8 @@ public final class RequestJournal: @unchecked Sendable {
         /// The answer's body as sent (cut at 64 KiB), for the dashboard; shares the response's
         /// buffer, so keeping it costs a reference, not a copy.
         public var responseBody: [UInt8] = []
+        /// What the request came over: "HTTP/1.1", "HTTP/1.0" or "HTTP/2".
+        public var protocolName: String = "HTTP/1.1"
     }
 
     public struct Filter: Sendable {

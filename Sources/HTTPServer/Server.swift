@@ -54,7 +54,7 @@ package final class Server: Sendable {
     private struct State {
         var phase = Phase.idle
         var responder: @Sendable (HTTPProtocolError) -> HTTPResponse
-        var protocols = ServerProtocols()
+        var protocols = ServerProtocols.http2
         var listeners: [Listener] = []
         var queues: [ConnectionQueue] = []
         var port = 0

@@ -51,7 +51,8 @@ import TestSupport
     }
 
     @Test func withoutHTTP2ThePrefaceIsAnHTTP1VersionError() throws {
-        try withServer { server in
+        // HTTP/2 is on by default (ServerProtocols.http2): turn it off.
+        try withSeamServer(ServerProtocols()) { server in
             let client = try TestClient(port: server.boundPort)
             #expect(try client.request(ProtocolSeamTests.preface).status == 505)
         }

@@ -17,6 +17,10 @@ let package = Package(
         .target(name: "Locks"),
         // Sockets, epoll and HTTP/1.1; knows nothing of Cloudflare.
         .target(name: "HTTPServer", dependencies: ["Locks"]),
+        // OpenSSL 3 from the system (Debian: libssl-dev) for TLS and the certificates made at start-up.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // TLS over memory BIOs, ALPN, and the mock's own CA and server certificate; no sockets.
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
         .target(name: "StrictJSON"),
         // The domain without I/O: packs, order validation, lifecycle, store.
@@ -40,6 +44,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks"]),
         .testTarget(name: "CertPackMockTests", dependencies: ["CertPackMock", "HTTPServer"]),
     ],

@@ -16,7 +16,7 @@ let package = Package(
         // Mutex and condition variable on pthreads (NSLock and NSCondition need all of Foundation).
         .target(name: "Locks"),
         // Sockets, epoll and HTTP/1.1; knows nothing of Cloudflare.
-        .target(name: "HTTPServer", dependencies: ["Locks"]),
+        .target(name: "HTTPServer", dependencies: ["Locks", "TLS"]),
         // OpenSSL 3 from the system (Debian: libssl-dev) for TLS and the certificates made at start-up.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // TLS over memory BIOs, ALPN, and the mock's own CA and server certificate; no sockets.
@@ -29,14 +29,14 @@ let package = Package(
         .target(
             name: "CertPackMock",
             dependencies: [
-                "HTTPServer", "StrictJSON", "CertificatePacks", "Locks",
+                "HTTPServer", "StrictJSON", "CertificatePacks", "Locks", "TLS",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "certpack-mock",
             dependencies: [
-                "CertPackMock",
+                "CertPackMock", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -84,7 +84,7 @@ struct MockHandler: HTTPHandler {
                 sequence: sequence, time: state.clock.now(), method: request.method, path: String(request.path),
                 query: request.query.map(String.init), status: response.status, errorCodes: codes,
                 durationMilliseconds: Self.milliseconds(since: started), credential: caller,
-                body: String(decoding: request.body.prefix(65_536), as: UTF8.self))
+                body: String(decoding: request.body.prefix(65_536), as: UTF8.self), tls: request.tls)
         }
     }
 

@@ -1,3 +1,4 @@
+import HTTPServer
 import Locks
 import FoundationEssentials
 
@@ -18,6 +19,8 @@ public final class RequestJournal: @unchecked Sendable {
         public var credential: String
         /// The request body as text (cut at 64 KiB).
         public var body: String
+        /// TLS version and ALPN protocol when the request came over HTTPS; nil for cleartext.
+        public var tls: TLSConnectionInfo? = nil
     }
 
     public struct Filter: Sendable {

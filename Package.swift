@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "certpack-mock",
             dependencies: [
-                "CertPackMock", "TLS",
+                "CertPackMock", "CertificatePacks", "HTTPServer", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -45,8 +45,10 @@ let package = Package(
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks"]),
-        .testTarget(name: "CertPackMockTests", dependencies: ["CertPackMock", "HTTPServer"]),
+        .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks", "StrictJSON"]),
+        .testTarget(
+            name: "CertPackMockTests",
+            dependencies: ["CertPackMock", "HTTPServer", "CertificatePacks", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -8,11 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== swift build"
-swift build
+echo "== swift build (a target may import only what it declares)"
+swift build --explicit-target-dependency-import-check error
+scripts/check-imports.sh
 
 echo "== swift test"
-swift test
+swift test --explicit-target-dependency-import-check error
 
 echo "== contract tests (Python SDK, cli4, schemathesis)"
 requirements=Tests/contract/requirements.txt

@@ -1,0 +1,69 @@
+import ArgumentParser
+import CertificatePacks
+import CertPackMock
+import FoundationEssentials
+
+/// How packs move and on which clock: `--lifecycle`, the four stage durations, `--clock`, `--clock-start`.
+struct LifecycleOptions: ParsableArguments {
+    private static let mock = MockConfiguration()
+    static let lifecycleSetting = Setting("lifecycle", env: "CERTPACK_MOCK_LIFECYCLE", default: mock.lifecycleMode)
+    static let initializingSetting = Setting("initializing-seconds", env: "CERTPACK_MOCK_INITIALIZING_SECONDS", default: mock.durations.initializing)
+    static let validationSetting = Setting("validation-seconds", env: "CERTPACK_MOCK_VALIDATION_SECONDS", default: mock.durations.validation)
+    static let issuanceSetting = Setting("issuance-seconds", env: "CERTPACK_MOCK_ISSUANCE_SECONDS", default: mock.durations.issuance)
+    static let deploymentSetting = Setting("deployment-seconds", env: "CERTPACK_MOCK_DEPLOYMENT_SECONDS", default: mock.durations.deployment)
+    static let clockSetting = Setting("clock", env: "CERTPACK_MOCK_CLOCK", default: mock.clockMode)
+    static let clockStartSetting = Setting<String>("clock-start", env: "CERTPACK_MOCK_CLOCK_START", unsetMeans: "now")
+
+    @Option(help: lifecycleSetting.help("How packs move: timed, immediate, manual (only /__mock/ moves them) or per-read (one stage per GET)."))
+    var lifecycle: String?
+
+    @Option(help: initializingSetting.help("Seconds in initializing (timed mode)."))
+    var initializingSeconds: Double?
+
+    @Option(help: validationSetting.help("Seconds in pending_validation."))
+    var validationSeconds: Double?
+
+    @Option(help: issuanceSetting.help("Seconds in pending_issuance."))
+    var issuanceSeconds: Double?
+
+    @Option(help: deploymentSetting.help("Seconds in pending_deployment."))
+    var deploymentSeconds: Double?
+
+    @Option(help: clockSetting.help("Virtual clock: system (wall time plus advances) or manual (moves only when advanced)."))
+    var clock: String?
+
+    @Option(help: clockStartSetting.help("Where a manual clock starts: seconds since 1970 or RFC 3339 (2026-01-01T00:00:00Z)."))
+    var clockStart: String?
+
+    func check() throws {
+        _ = try mode()
+        _ = try durations()
+        _ = try clockMode()
+        _ = try clockStartSeconds()
+    }
+
+    func mode() throws -> LifecycleMode {
+        try Self.lifecycleSetting.resolve(choice: lifecycle)
+    }
+
+    func durations() throws -> LifecycleDurations {
+        LifecycleDurations(
+            initializing: try Self.initializingSetting.resolve(initializingSeconds, atLeast: 0),
+            validation: try Self.validationSetting.resolve(validationSeconds, atLeast: 0),
+            issuance: try Self.issuanceSetting.resolve(issuanceSeconds, atLeast: 0),
+            deployment: try Self.deploymentSetting.resolve(deploymentSeconds, atLeast: 0))
+    }
+
+    func clockMode() throws -> VirtualClock.Mode {
+        try Self.clockSetting.resolve(choice: clock)
+    }
+
+    /// Seconds since 1970, or nil for the wall clock at start.
+    func clockStartSeconds() throws -> Double? {
+        guard let raw = try Self.clockStartSetting.resolveIfSet(clockStart) else { return nil }
+        guard let seconds = Double(raw) ?? (try? Date(raw, strategy: .iso8601))?.timeIntervalSince1970 else {
+            throw SettingError(description: "--clock-start '\(raw)' is neither seconds since 1970 nor RFC 3339 like 2026-01-01T00:00:00Z")
+        }
+        return seconds
+    }
+}

@@ -85,6 +85,21 @@ public final class TLSEngine {
         bytes.removeLast(count - max(0, Int(read)))
     }
 
+    /// Hands the ciphertext waiting for the socket to `sink` in pieces of at most 64 KiB
+    /// (each valid only during the call), emptying the queue.
+    public func drainCiphertext(_ sink: (UnsafeRawBufferPointer) -> Void) {
+        var pending = pendingCiphertextCount
+        guard pending > 0 else { return }
+        withUnsafeTemporaryAllocation(byteCount: min(pending, 1 << 16), alignment: 16) { buffer in
+            while pending > 0 {
+                let read = BIO_read(outbound, buffer.baseAddress, Int32(buffer.count))
+                guard read > 0 else { return }
+                sink(UnsafeRawBufferPointer(rebasing: buffer[0..<Int(read)]))
+                pending = pendingCiphertextCount
+            }
+        }
+    }
+
     /// The ciphertext waiting for the socket, as one chunk (empty when there is none).
     public func takeCiphertext() -> [UInt8] {
         var bytes: [UInt8] = []

@@ -258,3 +258,24 @@ extension TLSEngine {
     /// What the test client's last writes delivered to this engine.
     func receivedPlaintext(from client: TestTLSClient) -> [UInt8] { client.serverReceived }
 }
+
+@Suite struct TLSEngineOutputTests {
+    @Test func drainHandsOverEveryByteInOrder() throws {
+        let engine = try TLSEngine(context: Fixture.context)
+        let client = TestTLSClient(server: engine, options: TestTLSClient.Options(trustedCAPEM: Fixture.authority.certificatePEM))
+        #expect(client.handshake() == 1)
+        let body = [UInt8]((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        #expect(engine.send(body))
+        var pieces = 0
+        var ciphertext: [UInt8] = []
+        engine.drainCiphertext { piece in
+            pieces += 1
+            #expect(piece.count <= 1 << 16)
+            ciphertext.append(contentsOf: piece)
+        }
+        #expect(pieces >= 4)
+        #expect(engine.pendingCiphertextCount == 0)
+        _ = ciphertext.withUnsafeBytes { BIO_write(client.inbound, $0.baseAddress, Int32($0.count)) }
+        #expect(client.read().bytes == body)
+    }
+}

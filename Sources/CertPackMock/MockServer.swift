@@ -14,7 +14,7 @@ import Logging
 /// ```
 public final class MockServer: Sendable {
     public let state: MockState
-    private let server: HTTPServer
+    private let server: Server
 
     /// Starts listening (port 0 in the default configuration: a free port) and returns once ready.
     public static func start(_ configuration: MockConfiguration = MockConfiguration(), logger: Logger = Logger(label: "certpack-mock")) throws -> MockServer {
@@ -26,7 +26,7 @@ public final class MockServer: Sendable {
     private init(_ configuration: MockConfiguration, logger: Logger) {
         state = MockState(configuration)
         let handler = MockHandler(state: state, logger: logger)
-        server = HTTPServer(configuration: configuration.server, handler: handler,
+        server = Server(configuration: configuration.server, handler: handler,
                             protocolErrorResponder: { Envelope.failure(APIError(status: $0.status, code: APIError.protocolErrorCode, message: $0.message)) })
     }
 

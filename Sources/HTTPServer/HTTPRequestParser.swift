@@ -88,26 +88,18 @@ struct HTTPRequestParser {
     private var buffer: [UInt8] = []
     /// How many bytes at the start of `buffer` are known to hold no LF.
     private var scanned = 0
-    /// Some byte of the next request (even a tolerated empty line) has arrived.
-    private var requestStarted = false
+    /// The request being assembled: everything learnt from its head so far. One value,
+    /// so starting the next request is one assignment.
+    private var request = PendingRequest()
 
-    // The request being assembled.
-    private var method = ""
-    private var target = ""
-    private var version = HTTPVersion.http11
-    private var fields: [(name: String, value: String)] = []
-    private var headerBytes = 0
-    private var headerCount = 0
-    private var hostCount = 0
-    private var contentLength: Int?
-    private var transferEncodingSeen = false
-    private var chunkedCount = 0
-    private var unknownCodingSeen = false
-    private var connectionClose = false
-    private var connectionKeepAlive = false
-    private var expectContinue = false
-    private var expectUnknown = false
-    private var body: [UInt8] = []
+    /// Set when an HTTP/2 session can take over: a request with `Upgrade: h2c` is then
+    /// the last one parsed (`keepAlive` false), and the bytes after it are kept in
+    /// `bytesAfterUpgrade` for the new protocol instead of being parsed as HTTP/1.1.
+    var stopsAtH2CUpgrade = false
+    /// What arrived after a request that stopped the parser for an upgrade.
+    private(set) var bytesAfterUpgrade: [UInt8] = []
+    /// The last request emitted asked for `Upgrade: h2c` and the parser stopped after it.
+    private(set) var stoppedForUpgrade = false
 
     init(limits: Limits = Limits(), remoteAddress: String = "") {
         self.limits = limits
@@ -116,7 +108,7 @@ struct HTTPRequestParser {
 
     var phase: Phase {
         switch state {
-        case .requestLine: return requestStarted ? .head : .idle
+        case .requestLine: return request.started ? .head : .idle
         case .headerLines: return .head
         case .fixedBody, .chunkSizeLine, .chunkData, .chunkDataEnd, .trailerLines: return .body
         case .finished: return .finished
@@ -177,7 +169,7 @@ struct HTTPRequestParser {
         while pos < p.count {
             switch state {
             case .requestLine:
-                requestStarted = true
+                request.started = true
                 guard let lf = findLF(p, from: pos + skip) else {
                     // RFC 9112 §3: a server that receives a request-target longer than it
                     // wishes to parse MUST respond with 414; decided as soon as the line
@@ -201,12 +193,12 @@ struct HTTPRequestParser {
 
             case .headerLines, .trailerLines:
                 guard let lf = findLF(p, from: pos + skip) else {
-                    if headerBytes + (p.count - pos) > limits.maxHeaderBytes { return fail(.headerSectionTooLarge, &events, p) }
+                    if request.headerBytes + (p.count - pos) > limits.maxHeaderBytes { return fail(.headerSectionTooLarge, &events, p) }
                     return wait(pos, p)
                 }
                 skip = 0
-                headerBytes += lf + 1 - pos
-                if headerBytes > limits.maxHeaderBytes { return fail(.headerSectionTooLarge, &events, p) }
+                request.headerBytes += lf + 1 - pos
+                if request.headerBytes > limits.maxHeaderBytes { return fail(.headerSectionTooLarge, &events, p) }
                 let start = pos
                 let end = lineEnd(p, start, lf)
                 let inTrailers: Bool
@@ -228,7 +220,7 @@ struct HTTPRequestParser {
 
             case .fixedBody(let remaining):
                 let count = min(remaining, p.count - pos)
-                body.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<(pos + count)]))
+                request.body.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<(pos + count)]))
                 pos += count
                 if remaining == count {
                     emitRequest(&events)
@@ -257,7 +249,7 @@ struct HTTPRequestParser {
 
             case .chunkData(let remaining):
                 let count = min(remaining, p.count - pos)
-                body.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<(pos + count)]))
+                request.body.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<(pos + count)]))
                 pos += count
                 state = remaining == count ? .chunkDataEnd : .chunkData(remaining: remaining - count)
 
@@ -277,6 +269,7 @@ struct HTTPRequestParser {
                 state = .chunkSizeLine
 
             case .finished:
+                if stoppedForUpgrade { bytesAfterUpgrade.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos...])) }
                 return p.count
             }
         }
@@ -340,18 +333,18 @@ extension HTTPRequestParser {
         else { return .malformedRequestLine }
         let major = Int(p[i + 5] - 48), minor = Int(p[i + 7] - 48)
         guard major == 1, minor <= 1 else { return .unsupportedVersion }
-        method = makeString(p, start, methodEnd)
+        request.method = makeString(p, start, methodEnd)
         guard let originStart = originFormStart(p, targetStart, targetEnd, methodStart: start, methodEnd: methodEnd) else {
             return .malformedRequestLine
         }
         if originStart == targetStart || (originStart < targetEnd && p[originStart] == UInt8(ascii: "/")) {
-            target = makeString(p, originStart, targetEnd)
+            request.target = makeString(p, originStart, targetEnd)
         } else {
             // Absolute-form without a path ("http://host" or "http://host?q"): the path is "/".
-            target = "/" + makeString(p, originStart, targetEnd)
+            request.target = "/" + makeString(p, originStart, targetEnd)
         }
-        version = minor == 1 ? .http11 : .http10
-        fields.reserveCapacity(16)
+        request.version = minor == 1 ? .http11 : .http10
+        request.fields.reserveCapacity(16)
         return nil
     }
 
@@ -393,8 +386,8 @@ extension HTTPRequestParser {
         // §5.2: obs-fold (a line starting with SP/HTAB) is rejected with 400; so is
         // whitespace between the start-line and the first field (§2.2).
         if ASCII.isOWS(p[start]) { return .obsoleteLineFolding }
-        headerCount += 1
-        if headerCount > limits.maxHeaderCount { return .tooManyHeaderFields }
+        request.headerCount += 1
+        if request.headerCount > limits.maxHeaderCount { return .tooManyHeaderFields }
         // §5.1: field-name = token; no whitespace is allowed between it and the colon
         // (a server MUST reject such a message with 400).
         var colon = start
@@ -418,34 +411,39 @@ extension HTTPRequestParser {
         let value = UnsafeBufferPointer(rebasing: p[valueStart..<valueEnd])
         switch name.count {
         case 4 where ASCII.equalsIgnoringCase(name, "host"):
-            hostCount += 1
+            request.hostCount += 1
         case 6 where ASCII.equalsIgnoringCase(name, "expect"):
             // RFC 9110 §10.1.1: 100-continue is the only expectation defined; any other
             // may be answered with 417.
             ASCII.forEachListElement(value) { element in
                 guard !element.isEmpty else { return }
-                if ASCII.equalsIgnoringCase(element, "100-continue") { expectContinue = true } else { expectUnknown = true }
+                if ASCII.equalsIgnoringCase(element, "100-continue") { request.expectContinue = true } else { request.expectUnknown = true }
+            }
+        case 7 where stopsAtH2CUpgrade && ASCII.equalsIgnoringCase(name, "upgrade"):
+            // RFC 9113 §3.1 / RFC 7540 §3.2: "h2c" names HTTP/2 over cleartext TCP.
+            ASCII.forEachListElement(value) { element in
+                if ASCII.equalsIgnoringCase(element, "h2c") { request.upgradeH2C = true }
             }
         case 10 where ASCII.equalsIgnoringCase(name, "connection"):
             // RFC 9112 §9.3 and §9.6: "close" ends the connection after this exchange;
             // HTTP/1.0 keeps it only with "keep-alive" (§9.3, Appendix C.2.2).
             ASCII.forEachListElement(value) { element in
-                if ASCII.equalsIgnoringCase(element, "close") { connectionClose = true }
-                if ASCII.equalsIgnoringCase(element, "keep-alive") { connectionKeepAlive = true }
+                if ASCII.equalsIgnoringCase(element, "close") { request.connectionClose = true }
+                if ASCII.equalsIgnoringCase(element, "keep-alive") { request.connectionKeepAlive = true }
             }
         case 14 where ASCII.equalsIgnoringCase(name, "content-length"):
             if let error = parseContentLength(value) { return error }
         case 17 where ASCII.equalsIgnoringCase(name, "transfer-encoding"):
             // RFC 9112 §6.1: Transfer-Encoding is a list of codings, applied in order.
-            transferEncodingSeen = true
+            request.transferEncodingSeen = true
             ASCII.forEachListElement(value) { element in
                 guard !element.isEmpty else { return }
-                if ASCII.equalsIgnoringCase(element, "chunked") { chunkedCount += 1 } else { unknownCodingSeen = true }
+                if ASCII.equalsIgnoringCase(element, "chunked") { request.chunkedCount += 1 } else { request.unknownCodingSeen = true }
             }
         default:
             break
         }
-        fields.append((makeString(p, start, colon), makeString(p, valueStart, valueEnd)))
+        request.fields.append((makeString(p, start, colon), makeString(p, valueStart, valueEnd)))
         return nil
     }
 
@@ -477,11 +475,11 @@ extension HTTPRequestParser {
                 }
                 length = sum
             }
-            if let existing = contentLength, existing != length {
+            if let existing = request.contentLength, existing != length {
                 error = .conflictingContentLength
                 return
             }
-            contentLength = length
+            request.contentLength = length
         }
         if !sawElement { return .invalidContentLength }
         return error
@@ -491,34 +489,34 @@ extension HTTPRequestParser {
     fileprivate mutating func finishHead(_ events: inout [Event]) -> HTTPProtocolError? {
         // RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request without Host,
         // and to any request with more than one Host field.
-        if hostCount > 1 { return .multipleHost }
-        if hostCount == 0, version == .http11 { return .missingHost }
+        if request.hostCount > 1 { return .multipleHost }
+        if request.hostCount == 0, request.version == .http11 { return .missingHost }
 
         var chunked = false
-        if transferEncodingSeen {
+        if request.transferEncodingSeen {
             // RFC 9112 §6.1: Transfer-Encoding with Content-Length may be a smuggling
             // attempt; reject it (400) and close the connection.
-            if contentLength != nil { return .transferEncodingWithContentLength }
+            if request.contentLength != nil { return .transferEncodingWithContentLength }
             // §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
-            if version == .http10 { return .transferEncodingInHTTP10 }
+            if request.version == .http10 { return .transferEncodingInHTTP10 }
             // §6.1: a transfer coding the server does not understand → 501. Chunked is
             // the only one we decode, so it must be the whole list.
-            if unknownCodingSeen { return .unsupportedTransferEncoding }
+            if request.unknownCodingSeen { return .unsupportedTransferEncoding }
             // §6.1: chunked MUST NOT be applied more than once; an empty list says nothing.
-            if chunkedCount != 1 { return .invalidTransferEncoding }
+            if request.chunkedCount != 1 { return .invalidTransferEncoding }
             chunked = true
         }
         // RFC 9110 §10.1.1: an expectation we cannot meet → 417.
-        if expectUnknown { return .unsupportedExpectation }
+        if request.expectUnknown { return .unsupportedExpectation }
         // RFC 9110 §15.5.14: 413 when the declared body is larger than we accept,
         // decided now, before any body byte is read and before 100 Continue.
-        let length = contentLength ?? 0
+        let length = request.contentLength ?? 0
         if length > limits.maxBodyBytes { return .bodyTooLarge }
 
         // RFC 9110 §10.1.1: a server MUST ignore 100-continue in HTTP/1.0; with a body
         // coming, the 100 goes out now that the head is known to be acceptable.
         let hasBody = chunked || length > 0
-        if hasBody, expectContinue, version == .http11 { events.append(.continueExpected) }
+        if hasBody, request.expectContinue, request.version == .http11 { events.append(.continueExpected) }
 
         if chunked {
             // RFC 9112 §6.3 (4): chunked is the final coding, so the body is read until
@@ -526,7 +524,7 @@ extension HTTPRequestParser {
             state = .chunkSizeLine
         } else if length > 0 {
             // §6.3 (6): a valid Content-Length gives the body length.
-            body.reserveCapacity(length)
+            request.body.reserveCapacity(length)
             state = .fixedBody(remaining: length)
         } else {
             // §6.3 (7): no Content-Length and no Transfer-Encoding in a request: no body.
@@ -557,19 +555,25 @@ extension HTTPRequestParser {
             }
         }
         // Decided from the chunk size, before its data is read.
-        if size > limits.maxBodyBytes - body.count { return .failure(.bodyTooLarge) }
+        if size > limits.maxBodyBytes - request.body.count { return .failure(.bodyTooLarge) }
         return .success(size)
     }
 
     fileprivate mutating func emitRequest(_ events: inout [Event]) {
         // RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive".
-        let keepAlive = version == .http11 ? !connectionClose : (connectionKeepAlive && !connectionClose)
+        var keepAlive = request.version == .http11 ? !request.connectionClose : (request.connectionKeepAlive && !request.connectionClose)
+        if request.upgradeH2C {
+            // The next bytes belong to HTTP/2 if the upgrade is taken; if it is not, the
+            // connection ends after the answer, since they were not parsed.
+            stoppedForUpgrade = true
+            keepAlive = false
+        }
         let request = HTTPRequest(
-            method: method,
-            target: target,
-            version: version,
-            headers: HTTPHeaders(fields),
-            body: body,
+            method: request.method,
+            target: request.target,
+            version: request.version,
+            headers: HTTPHeaders(request.fields),
+            body: request.body,
             remoteAddress: remoteAddress
         )
         events.append(.request(request, keepAlive: keepAlive))
@@ -579,23 +583,7 @@ extension HTTPRequestParser {
     }
 
     fileprivate mutating func resetRequest() {
-        requestStarted = false
-        method = ""
-        target = ""
-        version = .http11
-        fields = []
-        headerBytes = 0
-        headerCount = 0
-        hostCount = 0
-        contentLength = nil
-        transferEncodingSeen = false
-        chunkedCount = 0
-        unknownCodingSeen = false
-        connectionClose = false
-        connectionKeepAlive = false
-        expectContinue = false
-        expectUnknown = false
-        body = []
+        request = PendingRequest()
     }
 
     @inline(__always)
@@ -615,4 +603,27 @@ private func hexValue(_ byte: UInt8) -> Int? {
     case 0x61...0x66: return Int(byte - 0x61 + 10)
     default: return nil
     }
+}
+
+/// What the parser has learnt about the request being assembled.
+private struct PendingRequest {
+    /// Some byte of it (even a tolerated empty line) has arrived.
+    var started = false
+    var method = ""
+    var target = ""
+    var version = HTTPVersion.http11
+    var fields: [(name: String, value: String)] = []
+    var headerBytes = 0
+    var headerCount = 0
+    var hostCount = 0
+    var contentLength: Int?
+    var transferEncodingSeen = false
+    var chunkedCount = 0
+    var unknownCodingSeen = false
+    var connectionClose = false
+    var connectionKeepAlive = false
+    var expectContinue = false
+    var expectUnknown = false
+    var upgradeH2C = false
+    var body: [UInt8] = []
 }

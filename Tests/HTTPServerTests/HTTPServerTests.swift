@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import HTTPServer
+import Sockets
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -338,7 +339,7 @@ private func get(_ target: String, _ extra: String = "") -> String {
 
     @Test func portZeroBindsEveryHostOnOnePort() throws {
         let configuration = HTTPServerConfiguration(hosts: ["127.0.0.1", "::1"], port: 0)
-        let server = HTTPServer(configuration: configuration, handler: TestHandler())
+        let server = Server(configuration: configuration, handler: TestHandler())
         try server.start()
         defer { server.stop() }
         let port = server.boundPort
@@ -352,12 +353,12 @@ private func get(_ target: String, _ extra: String = "") -> String {
 
     @Test func unavailableHostIsSkippedWhileAnotherBinds() throws {
         // 192.0.2.1 (TEST-NET-1) is not an address of this machine: EADDRNOTAVAIL.
-        let server = HTTPServer(configuration: HTTPServerConfiguration(hosts: ["192.0.2.1", "127.0.0.1"], port: 0), handler: TestHandler())
+        let server = Server(configuration: HTTPServerConfiguration(hosts: ["192.0.2.1", "127.0.0.1"], port: 0), handler: TestHandler())
         try server.start()
         defer { server.stop() }
         #expect(server.boundAddresses == ["127.0.0.1:\(server.boundPort)"])
 
-        let nowhere = HTTPServer(configuration: HTTPServerConfiguration(hosts: ["192.0.2.1"], port: 0), handler: TestHandler())
+        let nowhere = Server(configuration: HTTPServerConfiguration(hosts: ["192.0.2.1"], port: 0), handler: TestHandler())
         #expect(throws: SocketError.self) { try nowhere.start() }
         do {
             try nowhere.start()
@@ -369,7 +370,7 @@ private func get(_ target: String, _ extra: String = "") -> String {
 
     @Test func portInUseThrowsWithErrno() throws {
         try withServer { server in
-            let clash = HTTPServer(configuration: HTTPServerConfiguration(hosts: ["127.0.0.1"], port: server.boundPort), handler: TestHandler())
+            let clash = Server(configuration: HTTPServerConfiguration(hosts: ["127.0.0.1"], port: server.boundPort), handler: TestHandler())
             #expect(throws: SocketError(call: "bind", errno: EADDRINUSE, detail: "127.0.0.1:\(server.boundPort)")) { try clash.start() }
         }
     }
@@ -377,7 +378,7 @@ private func get(_ target: String, _ extra: String = "") -> String {
     @Test func stopFinishesTheRequestInFlight() throws {
         let received = DispatchSemaphore(value: 0)
         let handler = TestHandler(onRequest: { request in if request.path == "/delay" { received.signal() } })
-        let server = HTTPServer(configuration: HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0), handler: handler)
+        let server = Server(configuration: HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0), handler: handler)
         try server.start()
         let port = server.boundPort
         let busy = try TestClient(port: port)
@@ -408,7 +409,7 @@ private func get(_ target: String, _ extra: String = "") -> String {
     }
 
     @Test func startAfterStopThrowsAndStopBeforeStartIsHarmless() throws {
-        let server = HTTPServer(configuration: HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0), handler: TestHandler())
+        let server = Server(configuration: HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0), handler: TestHandler())
         server.stop()
         server.waitUntilStopped()
         #expect(throws: SocketError.self) { try server.start() }
@@ -417,7 +418,7 @@ private func get(_ target: String, _ extra: String = "") -> String {
     @Test func stopGivesUpOnAHandlerThatNeverReplies() throws {
         let received = DispatchSemaphore(value: 0)
         let handler = TestHandler(onRequest: { _ in received.signal() })
-        let server = HTTPServer(configuration: HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0), handler: handler)
+        let server = Server(configuration: HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0), handler: handler)
         try server.start()
         let client = try TestClient(port: server.boundPort)
         try client.send(get("/delay?ms=60000"))

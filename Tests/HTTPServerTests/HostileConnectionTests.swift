@@ -6,10 +6,10 @@ import Glibc
 #endif
 
 /// Clients that vanish mid-request. Found by Tests/reliability (connection churn):
-/// data and a reset arriving together left the descriptor open until the idle timeout
-/// (back when libdispatch reported the hang-up once). The connection loops now use
-/// level-triggered epoll, which reports a hang-up on every wait even while reading is
-/// paused: these also check that it is handled, not spun on or missed.
+/// data and a reset arriving together left the descriptor open until the idle timeout,
+/// because libdispatch reports them once (edge-triggered). A connection now reads until
+/// EAGAIN, and after an EOF asks SO_ERROR (recv keeps returning 0 after a reset): these
+/// check that every such reset is noticed at once, not missed or spun on.
 @Suite struct HostileConnectionTests {
     private static let scenarios: [(String, String)] = [
         ("half a head", "GET /echo HTTP/1.1\r\nHo"),

@@ -68,12 +68,12 @@ struct TestHandler: HTTPHandler {
 func withServer(
     _ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
     handler: TestHandler = TestHandler(),
-    protocolErrorResponder: @escaping @Sendable (HTTPProtocolError) -> HTTPResponse = HTTPServer.defaultProtocolErrorResponder,
-    _ body: (HTTPServer) throws -> Void
+    protocolErrorResponder: @escaping @Sendable (HTTPProtocolError) -> HTTPResponse = Server.defaultProtocolErrorResponder,
+    _ body: (Server) throws -> Void
 ) throws {
     var configuration = HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0, headerTimeout: 5, idleTimeout: 10)
     configure(&configuration)
-    let server = HTTPServer(configuration: configuration, handler: handler, protocolErrorResponder: protocolErrorResponder)
+    let server = Server(configuration: configuration, handler: handler, protocolErrorResponder: protocolErrorResponder)
     try server.start()
     defer { server.stop(gracePeriod: 1) }
     try body(server)

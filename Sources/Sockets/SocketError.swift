@@ -4,8 +4,8 @@ import Glibc
 
 /// A failed system call: which call, on what, and the `errno` it left.
 ///
-/// Thrown by `HTTPServer.start()` when no configured host can be bound, and used
-/// internally for every socket syscall (see `Syscall.swift`).
+/// Thrown when a server cannot bind any configured host, and by every socket call
+/// of this package (see `syscall(_:_:)`).
 public struct SocketError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The system call that failed, e.g. `"bind"`.
     public var call: String

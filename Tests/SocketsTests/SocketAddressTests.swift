@@ -1,5 +1,5 @@
 import Testing
-@testable import HTTPServer
+@testable import Sockets
 #if canImport(Glibc)
 import Glibc
 #endif

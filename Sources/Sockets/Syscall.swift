@@ -3,18 +3,21 @@ import Glibc
 #endif
 
 /// The outcome of a syscall on a non-blocking descriptor.
-enum IOResult<Value> {
+package enum IOResult<Value> {
     /// The call did its work and returned this value.
     case processed(Value)
     /// EAGAIN / EWOULDBLOCK: wait for readiness and try again.
     case wouldBlock
 }
 
-/// The one way this module calls into the kernel: retries `EINTR`, reports
-/// `EAGAIN`/`EWOULDBLOCK` as `.wouldBlock`, and throws `SocketError` (errno plus
-/// the call's name) for anything else. Same contract as swift-nio's `syscall(blocking:)`.
+extension IOResult: Sendable where Value: Sendable {}
+
+/// The one way this package calls into the kernel on a non-blocking descriptor:
+/// retries `EINTR`, reports `EAGAIN`/`EWOULDBLOCK` as `.wouldBlock`, and throws
+/// `SocketError` (errno plus the call's name) for anything else. Same contract as
+/// swift-nio's `syscall(blocking:)`.
 @inline(__always)
-func syscall<T: FixedWidthInteger>(_ call: StaticString, _ body: () -> T) throws -> IOResult<T> {
+package func syscall<T: FixedWidthInteger>(_ call: StaticString, _ body: () -> T) throws -> IOResult<T> {
     while true {
         let result = body()
         if result >= 0 { return .processed(result) }
@@ -30,11 +33,11 @@ func syscall<T: FixedWidthInteger>(_ call: StaticString, _ body: () -> T) throws
     }
 }
 
-/// For calls that cannot block (socket options, bind, listen): EINTR is retried,
-/// every other failure throws.
+/// For calls that cannot block (socket options, bind, listen, a blocking connect):
+/// EINTR is retried, every other failure throws.
 @inline(__always)
 @discardableResult
-func syscallChecked<T: FixedWidthInteger>(_ call: StaticString, detail: String = "", _ body: () -> T) throws -> T {
+package func syscallChecked<T: FixedWidthInteger>(_ call: StaticString, detail: String = "", _ body: () -> T) throws -> T {
     while true {
         let result = body()
         if result >= 0 { return result }

@@ -1,20 +1,21 @@
+import CSystemLinux
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// An IPv4 or IPv6 socket address (a `sockaddr_storage` and its length).
-struct SocketAddress {
-    var storage: sockaddr_storage
-    var length: socklen_t
+package struct SocketAddress: Sendable {
+    package var storage: sockaddr_storage
+    package var length: socklen_t
 
-    init(storage: sockaddr_storage, length: socklen_t) {
+    package init(storage: sockaddr_storage, length: socklen_t) {
         self.storage = storage
         self.length = length
     }
 
-    var family: Int32 { Int32(storage.ss_family) }
+    package var family: Int32 { Int32(storage.ss_family) }
 
-    var port: Int {
+    package var port: Int {
         get {
             withUnsafeBytes(of: storage) { raw -> Int in
                 switch family {
@@ -38,7 +39,7 @@ struct SocketAddress {
     }
 
     /// The address without port: "127.0.0.1", "::1".
-    var host: String {
+    package var host: String {
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         let ok: Bool = withUnsafeBytes(of: storage) { raw in
             switch family {
@@ -57,18 +58,18 @@ struct SocketAddress {
     }
 
     /// "127.0.0.1:8080" or "[::1]:8080".
-    var description: String {
+    package var description: String {
         family == AF_INET6 ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
-    func withSockAddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) throws -> R) rethrows -> R {
+    package func withSockAddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) throws -> R) rethrows -> R {
         try withUnsafeBytes(of: storage) { raw in
             try body(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), length)
         }
     }
 
     /// A numeric IPv4/IPv6 literal (brackets allowed around IPv6), or nil.
-    static func numeric(host: String, port: Int) -> SocketAddress? {
+    package static func numeric(host: String, port: Int) -> SocketAddress? {
         var literal = host
         if literal.hasPrefix("["), literal.hasSuffix("]") { literal = String(literal.dropFirst().dropLast()) }
         var storage = sockaddr_storage()
@@ -95,7 +96,7 @@ struct SocketAddress {
 
     /// Numeric literals directly; names ("localhost") through getaddrinfo, every
     /// distinct address it returns.
-    static func resolve(host: String, port: Int) throws -> [SocketAddress] {
+    package static func resolve(host: String, port: Int) throws -> [SocketAddress] {
         if let address = numeric(host: host, port: port) { return [address] }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC

@@ -1,0 +1,36 @@
+// The definitions behind include/CSystemLinux.h, compiled with _GNU_SOURCE so that
+// glibc declares accept4 and the CPU_* macros.
+#ifdef __linux__
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include "CSystemLinux.h"
+
+int csystem_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags) {
+    return accept4(fd, address, length, flags);
+}
+
+int csystem_allowed_cpu_count(void) {
+    // Grows the mask past CPU_SETSIZE (1024) while the kernel says EINVAL.
+    for (int cpus = CPU_SETSIZE; cpus <= 1 << 16; cpus *= 4) {
+        cpu_set_t *set = CPU_ALLOC(cpus);
+        if (set == NULL) return -1;
+        size_t size = CPU_ALLOC_SIZE(cpus);
+        CPU_ZERO_S(size, set);
+        if (sched_getaffinity(0, size, set) == 0) {
+            int count = CPU_COUNT_S(size, set);
+            CPU_FREE(set);
+            return count;
+        }
+        int saved = errno;
+        CPU_FREE(set);
+        if (saved != EINVAL) {
+            errno = saved;
+            return -1;
+        }
+    }
+    errno = EINVAL;
+    return -1;
+}
+#endif

@@ -1,0 +1,25 @@
+// Linux calls and macros that Swift's Glibc module does not export (they need
+// _GNU_SOURCE), the way swift-nio's CNIOLinux does it: this header declares thin
+// wrappers with plain types and CSystemLinux.c defines them under _GNU_SOURCE, so
+// the compiler reads the real declarations and no signature or struct layout is
+// typed by hand in Swift.
+//
+// _GNU_SOURCE is not defined here: a header that defines it changes what glibc's
+// headers declare (fd_set, for one) inside this module, and Clang then rejects the
+// second definition next to the one Glibc's module has.
+#ifndef CSYSTEMLINUX_H
+#define CSYSTEMLINUX_H
+
+#ifdef __linux__
+#include <sys/socket.h>
+
+/// accept4(2): accept as non-blocking and close-on-exec in one call.
+int csystem_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+
+/// How many CPUs this process may run on (CPU_COUNT of sched_getaffinity), so a
+/// server started under `taskset -c 0` spreads its connections over one queue.
+/// -1 with errno set when the kernel will not tell.
+int csystem_allowed_cpu_count(void);
+
+#endif // __linux__
+#endif // CSYSTEMLINUX_H

@@ -117,7 +117,7 @@ def test_official_sdk_over_https_with_the_served_ca(mock):
     import httpx
     client = cloudflare.Cloudflare(api_token=EDIT_TOKEN, base_url=mock.https + "/client/v4", max_retries=0,
                                    http_client=httpx.Client(verify=str(mock.ca_file)))
-    pack = client.ssl.certificate_packs.order(zone_id=ZONE, **ORDER)
+    pack = client.ssl.certificate_packs.create(zone_id=ZONE, **ORDER)
     assert pack.status == "initializing"
     fetched = client.ssl.certificate_packs.get(pack.id, zone_id=ZONE)
     assert fetched.id == pack.id

@@ -7,7 +7,9 @@
 #   Fuzz/run.sh http-parser  # one target
 #
 # Targets: http-parser (HTTPServer's HTTPRequestParser, fed whole and in splits),
-# order-body (StrictJSON + OrderValidator against a zone), json (StrictJSON alone).
+# order-body (StrictJSON + OrderValidator against a zone), json (StrictJSON alone),
+# tls-glue (first-bytes sniffing and TLSConnectionLayer into HTTP1Session, with a real
+# in-process TLS client).
 # A failing input is kept in .build-fuzz/artifacts/ and printed in base64; turn it
 # into a regression test (Tests/*/Hostile*.swift) before fixing the bug.
 set -euo pipefail
@@ -16,12 +18,14 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-40}
 build=.build-fuzz
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(http-parser order-body json)
+[ ${#targets[@]} -gt 0 ] || targets=(http-parser order-body json tls-glue)
 
 mkdir -p "$build/modules" "$build/artifacts"
-flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
+flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name CertPackMock)
 # lld (shipped with Swift) links the sanitizer runtimes without gold's warning flood.
 if command -v ld.lld >/dev/null; then flags+=(-use-ld=lld); fi
+# HTTPServer imports TLS, which imports COpenSSL (OpenSSL's module map).
+flags+=(-I Sources/COpenSSL)
 
 # Rebuilds $1 when it is missing or older than any of the other arguments.
 stale() {
@@ -40,11 +44,23 @@ compile() {
   fi
 }
 
-# A library module the targets import, built once into $build/modules and lib$1.a.
+# A library module the targets import, built once into $build/modules and lib$1.a;
+# arguments after the name go to the compiler.
 library() {
   if stale "$build/lib$1.a" "Sources/$1"; then
     compile -module-name "$1" -emit-module -emit-module-path "$build/modules/$1.swiftmodule" \
-      -emit-library -static "Sources/$1"/*.swift -o "$build/lib$1.a"
+      -emit-library -static "Sources/$1"/*.swift -o "$build/lib$1.a" "${@:2}"
+  fi
+}
+
+# A C target (Sources/NAME/*.c with include/NAME.h) as lib$1.a and a module map in
+# $build/modules/$1, instrumented like the Swift code.
+c_library() {
+  if stale "$build/lib$1.a" "Sources/$1"; then
+    mkdir -p "$build/modules/$1"
+    printf 'module %s {\n  header "%s"\n  export *\n}\n' "$1" "$PWD/Sources/$1/include/$1.h" >"$build/modules/$1/module.modulemap"
+    clang -fsanitize=fuzzer-no-link,address -O1 -g -c "Sources/$1"/*.c -I "Sources/$1/include" -o "$build/$1.o"
+    ar rcs "$build/lib$1.a" "$build/$1.o"
   fi
 }
 
@@ -67,8 +83,16 @@ build_target() {
         compile -module-name CertificatePacks -I "$build/modules" Sources/CertificatePacks/*.swift \
           Fuzz/OrderBodyFuzz.swift "$build/libStrictJSON.a" "$build/libLocks.a" -o "$build/fuzz-order-body"
       ;;
+    tls-glue)
+      c_library CSystemLinux
+      library Sockets -I "$build/modules/CSystemLinux"
+      library TLS
+      stale "$build/fuzz-tls-glue" Sources/HTTPServer Sources/TLS Fuzz/TLSGlueFuzz.swift "$build/libSockets.a" "$build/libTLS.a" &&
+        compile -module-name HTTPServer -I "$build/modules" -I "$build/modules/CSystemLinux" Sources/HTTPServer/*.swift \
+          Fuzz/TLSGlueFuzz.swift "$build/libSockets.a" "$build/libCSystemLinux.a" "$build/libTLS.a" -lssl -lcrypto -o "$build/fuzz-tls-glue"
+      ;;
     *)
-      echo "Fuzz/run.sh: unknown target $1 (http-parser, order-body, json)" >&2
+      echo "Fuzz/run.sh: unknown target $1 (http-parser, order-body, json, tls-glue)" >&2
       exit 2
       ;;
   esac
@@ -84,6 +108,7 @@ for target in "${targets[@]}"; do
   build_target "$target"
   case $target in
     http-parser) dict=Fuzz/http.dict; max_len=8192 ;;
+    tls-glue) dict=Fuzz/http.dict; max_len=8192 ;;
     *) dict=Fuzz/json.dict; max_len=16384 ;;
   esac
   corpus="$work/$target"

@@ -8,7 +8,8 @@
 # (default 0 / 1), BENCH_ORDERS (RSS fill, default 100000), BENCH_CALLGRIND_N
 # (default 2000; 0 skips the profile), BENCH_NGINX_ACCESS_LOG (on = nginx's
 # default access log, one line per request; off), BENCH_DEADLINE (seconds after
-# the build before everything is stopped, default 480).
+# the build before everything is stopped, default 480), BENCH_TLS (0 skips the TLS rows of
+# Benchmarks/tls.sh; they add about 3 minutes).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -281,8 +282,12 @@ PY
 )" | tee -a "$RAW" >&2
 fi
 
+# --- TLS rows beside nginx with the same certificate (Benchmarks/tls.sh) ----------
+[ "${BENCH_TLS:-1}" = 0 ] || . "$BENCH_DIR/tls.sh"
+
 # --- report ---------------------------------------------------------------------
 stop "${PIDS[0]}"   # the watchdog
 python3 "$TOOLS/report.py" "$RAW" $([ -s "$CG_TABLES" ] && echo "$CG_TABLES") | tee "$OUT/report.md"
+[ ! -s "$OUT/tls.md" ] || tee -a "$OUT/report.md" <"$OUT/tls.md"
 cp "$OUT/report.md" "$BENCH_DIR/results/latest.md"
 log "raw results in ${OUT#$ROOT/}"

@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "HTTPServerTLSTests", dependencies: ["HTTPServer", "TLS", "COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks", "StrictJSON"]),
         .testTarget(
             name: "CertPackMockTests",

@@ -17,14 +17,16 @@ let package = Package(
         .target(name: "Locks"),
         // What Glibc's module lacks (accept4, sched_getaffinity), as static inline C.
         .target(name: "CSystemLinux"),
+        // libnghttp2 from the system (Debian's libnghttp2-dev: scripts/install-system-packages.sh).
+        .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         // Sockets, addresses, the syscall wrapper and listeners; no HTTP.
         .target(name: "Sockets", dependencies: ["CSystemLinux"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // OpenSSL 3 from the system (Debian: libssl-dev) for TLS and the certificates made at start-up.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // TLS over memory BIOs, ALPN, and the mock's own CA and server certificate; no sockets.
         .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        // Connections on Dispatch, HTTP/1.1 and TLS; knows nothing of Cloudflare.
-        .target(name: "HTTPServer", dependencies: ["Sockets", "TLS"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Connections on Dispatch, HTTP/1.1, HTTP/2 (libnghttp2) and TLS; knows nothing of Cloudflare.
+        .target(name: "HTTPServer", dependencies: ["Sockets", "CNGHTTP2", "TLS"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
         .target(name: "StrictJSON"),
         // The domain without I/O: packs, order validation, lifecycle, store.
@@ -40,13 +42,15 @@ let package = Package(
         .executableTarget(
             name: "certpack-mock",
             dependencies: [
-                "CertPackMock", "CertificatePacks", "HTTPServer", "TLS",
+                "CertPackMock", "CertificatePacks", "HTTPServer", "Sockets", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets"]),
+        // The one raw HTTP client of the Swift tests, on Sockets.
+        .target(name: "TestSupport", dependencies: ["Sockets"], path: "Tests/TestSupport"),
+        .testTarget(name: "SocketsTests", dependencies: ["Sockets", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport", "CNGHTTP2"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
@@ -54,7 +58,7 @@ let package = Package(
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks", "StrictJSON"]),
         .testTarget(
             name: "CertPackMockTests",
-            dependencies: ["CertPackMock", "HTTPServer", "CertificatePacks", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["CertPackMock", "HTTPServer", "CertificatePacks", "TestSupport", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v5]
 )

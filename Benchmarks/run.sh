@@ -6,9 +6,10 @@
 # BENCH_ROUNDS (runs per server and row, default 3; the median is reported),
 # BENCH_CONNECTIONS (default "1 64 256"), BENCH_SERVER_CPU / BENCH_CLIENT_CPU
 # (default 0 / 1), BENCH_ORDERS (RSS fill, default 100000), BENCH_CALLGRIND_N
-# (default 2000; 0 skips the profile), BENCH_NGINX_ACCESS_LOG (on = nginx's
+# (default 2000; 0 skips the profile), BENCH_H2 (HTTP/2 rows with h2load when it is
+# installed; 0 skips them), BENCH_NGINX_ACCESS_LOG (on = nginx's
 # default access log, one line per request; off), BENCH_DEADLINE (seconds after
-# the build before everything is stopped, default 480), BENCH_TLS (0 skips the TLS rows of
+# the build before everything is stopped, default 900), BENCH_TLS (0 skips the TLS rows of
 # Benchmarks/tls.sh; they add about 3 minutes).
 set -euo pipefail
 
@@ -23,7 +24,7 @@ CLIENT_CPU="${BENCH_CLIENT_CPU:-1}"
 ORDERS="${BENCH_ORDERS:-100000}"
 CALLGRIND_N="${BENCH_CALLGRIND_N:-2000}"
 NGINX_ACCESS_LOG="${BENCH_NGINX_ACCESS_LOG:-on}"
-DEADLINE="${BENCH_DEADLINE:-480}"
+DEADLINE="${BENCH_DEADLINE:-900}"
 SCRATCH="${BENCH_SCRATCH:-$ROOT/.build-bench}"
 
 ZONE=023e105f4ecef8ad9ca31a8372d0c353
@@ -122,6 +123,7 @@ for f in get order; do
 done
 
 NGINX_PORT="$(py util.py freeport)"
+NGINX_H2_PORT="$(py util.py freeport)"
 mkdir -p "$WORK/nginx"
 if [ "$NGINX_ACCESS_LOG" = on ]; then ACCESS_LOG="access_log $WORK/nginx/access.log;"; else ACCESS_LOG="access_log off;"; fi
 cat >"$WORK/nginx/nginx.conf" <<EOF
@@ -147,6 +149,12 @@ http {
         location = $GET_PATH { return 200 '$(cat "$WORK/get.json")'; }
         location = / { return 200 '{"status":"ok"}'; }
     }
+    server {
+        # HTTP/2 with prior knowledge (h2c), the same answers: the h2load rows' yardstick.
+        listen 127.0.0.1:$NGINX_H2_PORT http2;
+        location = $ORDER_PATH { return 200 '$(cat "$WORK/order.json")'; }
+        location = $GET_PATH { return 200 '$(cat "$WORK/get.json")'; }
+    }
 }
 EOF
 cp "$WORK/nginx/nginx.conf" "$OUT/nginx.conf"
@@ -170,15 +178,17 @@ run_wrk() { # run_wrk ENDPOINT SCRIPT CONNS SERVER PORT SECONDS [ROUND]
     local endpoint=$1 script=$2 conns=$3 server=$4 port=$5 seconds=$6 round=${7:-}
     local file="$OUT/wrk-$endpoint-c$conns-$server-r$round.txt"
     [ -n "$round" ] || file="$WORK/warmup.txt"
-    local pids cpu_before cpu_after
+    local pids cpu_before cpu_after csw_before csw_after
     if [ "$server" = mock ]; then pids="$MOCK_PID"; else pids="$NGINX_PID $NGINX_WORKERS"; fi
     cpu_before="$(py util.py cpu $pids)"
+    csw_before="$(py util.py switches $pids)"
     "${CLIENT_PIN[@]}" wrk -t1 -c"$conns" -d"${seconds}s" --timeout 5s -s "$BENCH_DIR/wrk/$script" \
         "http://127.0.0.1:$port/" >"$file" 2>&1 || die "wrk failed: $(cat "$file")"
     cpu_after="$(py util.py cpu $pids)"
+    csw_after="$(py util.py switches $pids)"
     if [ -n "$round" ]; then
         local line; line="$(grep '^BENCH ' "$file")" || die "no BENCH line in $file"
-        echo "RUN endpoint=$endpoint conns=$conns server=$server round=$round ${line#BENCH } server_cpu_us=$((cpu_after - cpu_before))" >>"$RAW"
+        echo "RUN endpoint=$endpoint conns=$conns server=$server round=$round ${line#BENCH } server_cpu_us=$((cpu_after - cpu_before)) server_csw=$((csw_after - csw_before))" >>"$RAW"
         log "$endpoint c=$conns round $round $server: $(echo "$line" | grep -o 'rps=[0-9.]*')"
     fi
 }
@@ -198,6 +208,57 @@ for pair in "GET get_pack.lua" "POST order.lua"; do
         done
     done
 done
+
+# --- HTTP/2: h2load with prior knowledge, the mock's own port beside nginx's http2 listener
+run_h2load() { # run_h2load ENDPOINT CONNS STREAMS SERVER PORT SECONDS [ROUND]
+    local endpoint=$1 conns=$2 streams=$3 server=$4 port=$5 seconds=$6 round=${7:-}
+    local file="$OUT/h2load-$endpoint-c$conns-m$streams-$server-r$round.txt" pids cpu_before cpu_after
+    [ -n "$round" ] || file="$WORK/h2-warmup.txt"
+    local path=$GET_PATH args=()
+    if [ "$endpoint" = POST ]; then
+        path=$ORDER_PATH
+        args=(-d "$WORK/order-body.json" -H "content-type: application/json")
+    fi
+    if [ "$server" = mock ]; then pids="$MOCK_PID"; else pids="$NGINX_PID $NGINX_WORKERS"; fi
+    cpu_before="$(py util.py cpu $pids)"
+    "${CLIENT_PIN[@]}" h2load -t1 -c"$conns" -m"$streams" -D"$seconds" "${args[@]}" \
+        -H "authorization: Bearer certpackmock-ssl-edit-000000000000000000" \
+        "http://127.0.0.1:$port$path" >"$file" 2>&1 || die "h2load failed: $(tail -5 "$file")"
+    cpu_after="$(py util.py cpu $pids)"
+    [ -n "$round" ] || return 0
+    local line
+    line="$(python3 - "$file" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+rps = re.search(r"finished in [0-9.]+s, ([0-9.]+) req/s", text).group(1)
+done, ok, failed = re.search(r"requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed", text).groups()
+codes = re.search(r"status codes: (\d+) 2xx", text).group(1)
+mean = re.search(r"time for request:\s+\S+\s+\S+\s+(\S+)", text).group(1)
+us = float(mean[:-2]) * 1000 if mean.endswith("ms") else float(mean[:-2]) if mean.endswith("us") else float(mean[:-1]) * 1e6
+print(f"rps={rps} requests={done} succeeded={ok} failed={failed} non2xx={int(done) - int(codes)} mean_us={us:.0f}")
+PY
+)" || die "cannot read $file"
+    echo "H2 endpoint=$endpoint conns=$conns streams=$streams server=$server round=$round $line server_cpu_us=$((cpu_after - cpu_before))" >>"$RAW"
+    log "h2 $endpoint c=$conns m=$streams round $round $server: $(echo "$line" | grep -o 'rps=[0-9.]*')"
+}
+if [ "${BENCH_H2:-1}" != 0 ] && command -v h2load >/dev/null; then
+    printf '%s' '{"type":"advanced","hosts":["example.com","*.example.com"],"validation_method":"txt","validity_days":90,"certificate_authority":"lets_encrypt"}' >"$WORK/order-body.json"
+    h2_port_of() { if [ "$1" = mock ]; then echo "$MOCK_PORT"; else echo "$NGINX_H2_PORT"; fi; }
+    for endpoint in GET POST; do
+        for server in nginx mock; do run_h2load "$endpoint" 64 1 "$server" "$(h2_port_of $server)" 2; done  # warm-up
+        for shape in "64 1" "4 32"; do
+            set -- $shape
+            for round in $(seq "$ROUNDS"); do
+                order="nginx mock"; [ $((round % 2)) -eq 0 ] && order="mock nginx"
+                for server in $order; do
+                    run_h2load "$endpoint" "$1" "$2" "$server" "$(h2_port_of $server)" "$DURATION" "$round"
+                done
+            done
+        done
+    done
+else
+    log "h2load not installed (apt-get install nghttp2-client) or BENCH_H2=0: no HTTP/2 rows"
+fi
 stop "$MOCK_PID"
 stop "$NGINX_PID"
 

@@ -8,6 +8,7 @@
 #
 # Targets: http-parser (HTTPServer's HTTPRequestParser, fed whole and in splits),
 # order-body (StrictJSON + OrderValidator against a zone), json (StrictJSON alone),
+# http2-session (HTTPServer's HTTP2Session on libnghttp2, fed frames after the preface).
 # tls-glue (first-bytes sniffing and TLSConnectionLayer into HTTP1Session, with a real
 # in-process TLS client).
 # A failing input is kept in .build-fuzz/artifacts/ and printed in base64; turn it
@@ -18,12 +19,14 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-40}
 build=.build-fuzz
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(http-parser order-body json tls-glue)
+[ ${#targets[@]} -gt 0 ] || targets=(http-parser order-body json http2-session tls-glue)
 
 mkdir -p "$build/modules" "$build/artifacts"
-flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name CertPackMock)
+flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name CertPackMock -I Sources/CSystemLinux/include)
 # lld (shipped with Swift) links the sanitizer runtimes without gold's warning flood.
 if command -v ld.lld >/dev/null; then flags+=(-use-ld=lld); fi
+# HTTPServer imports CNGHTTP2 (libnghttp2's module map).
+flags+=(-I Sources/CNGHTTP2)
 # HTTPServer imports TLS, which imports COpenSSL (OpenSSL's module map).
 flags+=(-I Sources/COpenSSL)
 
@@ -53,24 +56,28 @@ library() {
   fi
 }
 
-# A C target (Sources/NAME/*.c with include/NAME.h) as lib$1.a and a module map in
-# $build/modules/$1, instrumented like the Swift code.
-c_library() {
-  if stale "$build/lib$1.a" "Sources/$1"; then
-    mkdir -p "$build/modules/$1"
-    printf 'module %s {\n  header "%s"\n  export *\n}\n' "$1" "$PWD/Sources/$1/include/$1.h" >"$build/modules/$1/module.modulemap"
-    clang -fsanitize=fuzzer-no-link,address -O1 -g -c "Sources/$1"/*.c -I "Sources/$1/include" -o "$build/$1.o"
-    ar rcs "$build/lib$1.a" "$build/$1.o"
-  fi
-}
-
 build_target() {
   case $1 in
     http-parser)
-      library Locks
-      stale "$build/fuzz-http-parser" Sources/HTTPServer Fuzz/HTTPRequestParserFuzz.swift "$build/libLocks.a" &&
+      # HTTPServer imports Sockets, which reaches the kernel through the CSystemLinux C shim.
+      if stale "$build/CSystemLinux.o" Sources/CSystemLinux; then
+        clang -c -O -g Sources/CSystemLinux/CSystemLinux.c -I Sources/CSystemLinux/include -o "$build/CSystemLinux.o"
+      fi
+      library Sockets
+      # ...and TLS (COpenSSL), for the TLS connection glue.
+      library TLS
+      stale "$build/fuzz-http-parser" Sources/HTTPServer Fuzz/HTTPRequestParserFuzz.swift "$build/libSockets.a" "$build/libTLS.a" &&
         compile -module-name HTTPServer -I "$build/modules" Sources/HTTPServer/*.swift Fuzz/HTTPRequestParserFuzz.swift \
-          "$build/libLocks.a" -o "$build/fuzz-http-parser"
+          "$build/libSockets.a" "$build/CSystemLinux.o" "$build/libTLS.a" -o "$build/fuzz-http-parser"
+      ;;
+    http2-session)
+      # The session and the request/response types it needs, without the transport
+      # (sockets, Dispatch); the target supplies monotonicNow().
+      h2_files=(HTTP2Session HTTP2Stream HTTPRequest HTTPResponse HTTPResponse+Serialization HTTPHandler
+        HTTPProtocolError HTTPVersion+Protocol HTTPStatus ASCII HTTPDateCache)
+      stale "$build/fuzz-http2-session" Sources/HTTPServer Fuzz/HTTP2SessionFuzz.swift &&
+        compile -module-name HTTPServer $(printf "Sources/HTTPServer/%s.swift " "${h2_files[@]}") Fuzz/HTTP2SessionFuzz.swift \
+          -lnghttp2 -o "$build/fuzz-http2-session"
       ;;
     json)
       stale "$build/fuzz-json" Sources/StrictJSON Fuzz/JSONReaderFuzz.swift &&
@@ -84,15 +91,17 @@ build_target() {
           Fuzz/OrderBodyFuzz.swift "$build/libStrictJSON.a" "$build/libLocks.a" -o "$build/fuzz-order-body"
       ;;
     tls-glue)
-      c_library CSystemLinux
-      library Sockets -I "$build/modules/CSystemLinux"
+      if stale "$build/CSystemLinux.o" Sources/CSystemLinux; then
+        clang -c -O -g Sources/CSystemLinux/CSystemLinux.c -I Sources/CSystemLinux/include -o "$build/CSystemLinux.o"
+      fi
+      library Sockets
       library TLS
       stale "$build/fuzz-tls-glue" Sources/HTTPServer Sources/TLS Fuzz/TLSGlueFuzz.swift "$build/libSockets.a" "$build/libTLS.a" &&
-        compile -module-name HTTPServer -I "$build/modules" -I "$build/modules/CSystemLinux" Sources/HTTPServer/*.swift \
-          Fuzz/TLSGlueFuzz.swift "$build/libSockets.a" "$build/libCSystemLinux.a" "$build/libTLS.a" -lssl -lcrypto -o "$build/fuzz-tls-glue"
+        compile -module-name HTTPServer -I "$build/modules" Sources/HTTPServer/*.swift Fuzz/TLSGlueFuzz.swift \
+          "$build/libSockets.a" "$build/CSystemLinux.o" "$build/libTLS.a" -o "$build/fuzz-tls-glue"
       ;;
     *)
-      echo "Fuzz/run.sh: unknown target $1 (http-parser, order-body, json, tls-glue)" >&2
+      echo "Fuzz/run.sh: unknown target $1 (http-parser, order-body, json, http2-session, tls-glue)" >&2
       exit 2
       ;;
   esac
@@ -108,6 +117,7 @@ for target in "${targets[@]}"; do
   build_target "$target"
   case $target in
     http-parser) dict=Fuzz/http.dict; max_len=8192 ;;
+    http2-session) dict=Fuzz/http2.dict; max_len=16384 ;;
     tls-glue) dict=Fuzz/http.dict; max_len=8192 ;;
     *) dict=Fuzz/json.dict; max_len=16384 ;;
   esac

@@ -4,9 +4,13 @@
 # then the reliability checks: hostile input, slow clients, load, descriptor
 # exhaustion, shutdown and security against the binary; bounded libFuzzer runs; the
 # Swift tests again under ThreadSanitizer and AddressSanitizer.
-# Needs only Swift and python3; the Python tools are installed into .venv (pinned).
+# Needs only Swift and python3; missing Debian packages (libnghttp2-dev, nghttp2-client, curl)
+# are installed first, the Python tools into .venv (pinned).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+echo "== system packages (libnghttp2-dev; nghttp2-client and curl for the HTTP/2 tests)"
+scripts/install-system-packages.sh --test
 
 echo "== swift build (a target may import only what it declares)"
 swift build --explicit-target-dependency-import-check error
@@ -25,6 +29,9 @@ if ! cmp -s "$requirements" "$stamp" 2>/dev/null; then
   cp "$requirements" "$stamp"
 fi
 CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/contract
+
+echo "== HTTP/2 tests (curl, nghttp, h2load, the SDK over HTTP/2, hostile frames)"
+CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/http2
 
 echo "== reliability tests (hostile input, slow clients, load, fd exhaustion, shutdown, security)"
 CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/reliability

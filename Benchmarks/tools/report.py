@@ -51,6 +51,9 @@ def aggregate(runs):
             # server CPU time (user + system, all its processes) per answered request, over all runs
             "cpu_us": (sum(int(r.get("server_cpu_us", 0)) for r in group)
                        / max(1, sum(int(r["requests"]) for r in group))) if "server_cpu_us" in mid else None,
+            # context switches of all the server's threads per answered request, over all runs
+            "csw": (sum(int(r.get("server_csw", 0)) for r in group)
+                    / max(1, sum(int(r["requests"]) for r in group))) if "server_csw" in mid else None,
         }
     return out
 
@@ -62,9 +65,40 @@ def paired_ratio(mock, nginx, field):
     return median(ratios) if ratios else None
 
 
+def print_h2(runs):
+    """The h2load rows (HTTP/2, prior knowledge): a table after wrk's, and their targets."""
+    if not runs:
+        return []
+    rows = {}
+    for r in runs:
+        rows.setdefault((r["endpoint"], int(r["conns"]), int(r["streams"]), r["server"]), []).append(r)
+    print("\n**HTTP/2** (h2load -t1, prior knowledge; nginx `listen … http2`):\n")
+    print("| endpoint | connections × streams | server | req/s | req/s range | mean latency | failed | non-2xx | req/s vs nginx | server CPU / req |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    targets = []
+    order = {"POST": 0, "GET": 1}
+    for key in sorted(rows, key=lambda k: (order.get(k[0], 9), -k[1], k[3] != "nginx")):
+        endpoint, conns, streams, server = key
+        group = sorted(rows[key], key=lambda r: float(r["rps"]))
+        mid = group[(len(group) - 1) // 2]
+        ratio = "–"
+        nginx = rows.get((endpoint, conns, streams, "nginx"))
+        if server == "mock" and nginx:
+            by_round = {r["round"]: float(r["rps"]) for r in nginx}
+            value = median([float(r["rps"]) / max(1e-9, by_round[r["round"]]) for r in group if r["round"] in by_round])
+            ratio = f"{value:.2f}×"
+            targets.append((f"HTTP/2 {endpoint} req/s at {conns}×{streams} ≥ 0.5× nginx", ratio, value >= 0.5))
+        cpu = sum(int(r["server_cpu_us"]) for r in group) / max(1, sum(int(r["requests"]) for r in group))
+        print(f"| {endpoint} | {conns} × {streams} | {server} | {float(mid['rps']):,.0f} | "
+              f"{float(group[0]['rps']):,.0f}–{float(group[-1]['rps']):,.0f} | {latency(mid['mean_us'])} | "
+              f"{sum(int(r['failed']) for r in group)} | {sum(int(r['non2xx']) for r in group)} | {ratio} | {cpu:.1f} µs |")
+    return targets
+
+
 def main():
     raw = open(sys.argv[1]).read().splitlines()
     runs, startup, rss, instr, nginx_instr, machine = [], {}, {}, {}, {}, []
+    h2_runs = []
     for line in raw:
         kind, _, rest = line.partition(" ")
         if kind in ("RUN", "ROW"):
@@ -80,6 +114,8 @@ def main():
             nginx_instr = fields(rest)
         elif kind == "MACHINE":
             machine.append(rest)
+        elif kind == "H2":
+            h2_runs.append(fields(rest))
 
     by_key = aggregate(runs)
     ratio_of = {}
@@ -98,13 +134,14 @@ def main():
         print(f"| {endpoint} | {conns} | {server} | {r['rps']:,.0f} | {r['min_rps']:,.0f}–{r['max_rps']:,.0f} | "
               f"{latency(r['p50_us'])} | {latency(r['p99_us'])} | {r['errors']} | {r['non2xx']} | "
               f"{ratio} | {p99_ratio} | {cpu} |")
+    h2_targets = print_h2(h2_runs)
     rounds = max((r["runs"] for r in by_key.values()), default=0)
     print(f"\nreq/s, p50 and p99 are those of the median of {rounds} runs; ratios are the median of the "
           "per-round ratios (each round runs both servers back to back). Server CPU / req is the "
           "server's user + system CPU time over all its runs divided by the requests answered: "
           "unlike req/s, it hardly moves when a neighbour takes the core.")
     print()
-    targets = []
+    targets = list(h2_targets)
     for endpoint, floor in (("POST", 0.5), ("GET", 0.6)):
         if (endpoint, "64", "mock") in ratio_of:
             ratio, p99 = ratio_of[(endpoint, "64", "mock")]
@@ -140,6 +177,8 @@ def main():
         if m and n and m["cpu_us"] and n["cpu_us"]:
             print(f"- {endpoint} at 64 connections, CPU time per request: mock {m['cpu_us']:.1f} µs, "
                   f"nginx {n['cpu_us']:.1f} µs, so the mock's capacity is {n['cpu_us'] / m['cpu_us']:.2f}× nginx's")
+        if m and n and m.get("csw") is not None and n.get("csw") is not None:
+            print(f"- {endpoint} at 64 connections, context switches per request: mock {m['csw']:.2f}, nginx {n['csw']:.2f}")
     if instr:
         line = (f"- POST order: {int(instr['per_request']):,} instructions per request "
                 f"(callgrind, user space, N={instr['n']} sequential keep-alive orders minus an idle run)")

@@ -75,6 +75,22 @@ def cpu(*pids):
     return 0
 
 
+def switches(*pids):
+    """Context switches (voluntary + involuntary) of every thread of the processes."""
+    total = 0
+    for pid in pids:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/status") as f:
+                    for line in f:
+                        if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                            total += int(line.split()[1])
+            except FileNotFoundError:  # a thread that ended meanwhile
+                pass
+    print(total)
+    return 0
+
+
 def listening(port, seconds):
     deadline = time.monotonic() + float(seconds)
     while time.monotonic() < deadline:
@@ -103,4 +119,4 @@ def fixtures(src, dst, zone, quota):
 if __name__ == "__main__":
     command, *rest = sys.argv[1:]
     sys.exit({"freeport": freeport, "wait": wait, "fetch": fetch, "rss": rss,
-              "cpu": cpu, "listening": listening, "fixtures": fixtures}[command](*rest) or 0)
+              "cpu": cpu, "switches": switches, "listening": listening, "fixtures": fixtures}[command](*rest) or 0)

@@ -353,6 +353,7 @@ struct ControlAPI: Sendable {
         w.key("duration_ms"); w.double((e.durationMilliseconds * 1000).rounded() / 1000)
         w.key("credential"); w.string(e.credential)
         w.key("body"); w.string(e.body)
+        w.key("protocol"); w.string(e.protocolName)
         w.key("tls"); if let tls = e.tls { w.objectStart(); w.key("version"); w.string(tls.version); w.key("alpn"); if let a = tls.alpn { w.string(a) } else { w.null() }; w.objectEnd() } else { w.null() }
         w.objectEnd()
     }

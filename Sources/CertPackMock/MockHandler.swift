@@ -84,7 +84,7 @@ struct MockHandler: HTTPHandler {
                 sequence: sequence, time: state.clock.now(), method: request.method, path: String(request.path),
                 query: request.query.map(String.init), status: response.status, errorCodes: codes,
                 durationMilliseconds: Self.milliseconds(since: started), credential: caller,
-                body: String(decoding: request.body.prefix(65_536), as: UTF8.self), tls: request.tls)
+                body: String(decoding: request.body.prefix(65_536), as: UTF8.self), protocolName: request.version.protocolName, tls: request.tls)
         }
     }
 
@@ -93,9 +93,10 @@ struct MockHandler: HTTPHandler {
         guard logger.logLevel <= level else { return }
         let ms = Self.milliseconds(since: started)
         let code = codes.first.map { " \($0)" } ?? ""
-        logger.log(level: level, "\(request.method) \(request.path) \(response.status)\(code) \(Self.fixed(ms, places: 2))ms", metadata: [
+        logger.log(level: level, "\(request.method) \(request.path) \(response.status)\(code) \(Self.fixed(ms, places: 2))ms \(request.version.protocolName)", metadata: [
             "method": .string(request.method), "path": .string(String(request.path)), "status": .stringConvertible(response.status),
             "code": codes.first.map { .stringConvertible($0) } ?? .string(""), "duration_ms": .string(Self.fixed(ms, places: 3)),
+            "protocol": .string(request.version.protocolName),
         ])
     }
 

@@ -19,6 +19,8 @@ public final class RequestJournal: @unchecked Sendable {
         public var credential: String
         /// The request body as text (cut at 64 KiB).
         public var body: String
+        /// What the request came over: "HTTP/1.1", "HTTP/1.0" or "HTTP/2".
+        public var protocolName: String = "HTTP/1.1"
         /// TLS version and ALPN protocol when the request came over HTTPS; nil for cleartext.
         public var tls: TLSConnectionInfo? = nil
     }

@@ -48,6 +48,9 @@ final class ConnectionQueue: @unchecked Sendable {
     /// True when called on this queue.
     var isCurrent: Bool { DispatchQueue.getSpecific(key: ConnectionQueue.key) == identity }
 
+    /// Which connection queue the caller runs on (nil: none), for tests and logs.
+    static var currentIdentity: Int? { DispatchQueue.getSpecific(key: ConnectionQueue.key) }
+
     /// Takes an accepted socket (hops onto the queue). Its tracker slot is reserved.
     func adopt(_ socket: Socket, peer: SocketAddress) {
         queue.async { self.adoptOnQueue(socket, peer: peer) }

@@ -2,6 +2,6 @@
 /// connection; the next pipelined request on that connection waits until `reply`
 /// is called, so a handler may answer later (for injected latency) without
 /// blocking other connections.
-public protocol HTTPHandler: Sendable {
+package protocol HTTPHandler: Sendable {
     func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPReply) -> Void)
 }

@@ -1,18 +1,18 @@
 /// A request the server rejects before it reaches the handler (bad framing,
 /// limits, unsupported features). The server answers it through
 /// `HTTPServer.protocolErrorResponder` with `Connection: close`, then closes.
-public struct HTTPProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct HTTPProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The status to answer: 400, 413, 414, 417, 431, 501 or 505.
-    public var status: Int
+    package var status: Int
     /// A short human explanation, e.g. "Request header section too large".
-    public var message: String
+    package var message: String
 
-    public init(status: Int, message: String) {
+    package init(status: Int, message: String) {
         self.status = status
         self.message = message
     }
 
-    public var description: String { "\(status) \(message)" }
+    package var description: String { "\(status) \(message)" }
 }
 
 extension HTTPProtocolError {

@@ -1,38 +1,38 @@
 /// One parsed HTTP/1.x request, body fully read (Content-Length or de-chunked).
-public struct HTTPRequest: Sendable {
+package struct HTTPRequest: Sendable {
     /// The method token as sent (case-sensitive, RFC 9110 §9.1).
-    public var method: String
+    package var method: String
     /// The request-target as sent, e.g. `/zones/abc/ssl/certificate_packs?status=all`;
     /// an absolute-form target (`http://host:port/path?query`, RFC 9112 §3.2.2) arrives
     /// reduced to its path and query, so it always starts with `/` except for `*`
     /// (OPTIONS) and the authority-form of CONNECT.
-    public var target: String {
+    package var target: String {
         didSet { queryMark = HTTPRequest.queryMark(in: target) }
     }
     /// Where the `?` is, found once: `path` and `query` are read several times per request.
     private var queryMark: String.Index?
     /// The path part of the target (before `?`), not percent-decoded.
-    public var path: Substring {
+    package var path: Substring {
         guard let q = queryMark else { return target[...] }
         return target[..<q]
     }
     /// The query part of the target (after `?`), if any, not percent-decoded.
-    public var query: Substring? {
+    package var query: Substring? {
         guard let q = queryMark else { return nil }
         return target[target.utf8.index(after: q)...]
     }
     /// HTTP version as (major, minor), e.g. (1, 1).
-    public var version: HTTPVersion
+    package var version: HTTPVersion
     /// Header fields in arrival order.
-    public var headers: HTTPHeaders
+    package var headers: HTTPHeaders
     /// The request body (empty when there is none).
-    public var body: [UInt8]
+    package var body: [UInt8]
     /// Peer address as text ("127.0.0.1:50312", "[::1]:50312"), for logs.
-    public var remoteAddress: String
+    package var remoteAddress: String
     /// Set when the request came over TLS (HTTPS); nil for cleartext.
     public var tls: TLSConnectionInfo? = nil
 
-    public init(method: String, target: String, version: HTTPVersion = .http11, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], remoteAddress: String = "") {
+    package init(method: String, target: String, version: HTTPVersion = .http11, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], remoteAddress: String = "") {
         self.method = method
         self.target = target
         self.queryMark = HTTPRequest.queryMark(in: target)
@@ -53,24 +53,24 @@ extension HTTPRequest {
     }
 }
 
-public struct HTTPVersion: Sendable, Equatable {
-    public var major: Int
-    public var minor: Int
-    public init(major: Int, minor: Int) { self.major = major; self.minor = minor }
-    public static let http10 = HTTPVersion(major: 1, minor: 0)
-    public static let http11 = HTTPVersion(major: 1, minor: 1)
+package struct HTTPVersion: Sendable, Equatable {
+    package var major: Int
+    package var minor: Int
+    package init(major: Int, minor: Int) { self.major = major; self.minor = minor }
+    package static let http10 = HTTPVersion(major: 1, minor: 0)
+    package static let http11 = HTTPVersion(major: 1, minor: 1)
 }
 
 /// Header fields in order; names compare case-insensitively (RFC 9110 §5.1).
-public struct HTTPHeaders: Sendable, Sequence {
-    public private(set) var fields: [(name: String, value: String)]
+package struct HTTPHeaders: Sendable, Sequence {
+    package private(set) var fields: [(name: String, value: String)]
 
-    public init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
+    package init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
 
-    public mutating func add(name: String, value: String) { fields.append((name, value)) }
+    package mutating func add(name: String, value: String) { fields.append((name, value)) }
 
     /// The first value of the named field, if present.
-    public subscript(name: String) -> String? {
+    package subscript(name: String) -> String? {
         for field in fields where ASCII.equalsIgnoringCase(field.name, name) {
             return field.value
         }
@@ -78,9 +78,9 @@ public struct HTTPHeaders: Sendable, Sequence {
     }
 
     /// All values of the named field, in order.
-    public func values(_ name: String) -> [String] {
+    package func values(_ name: String) -> [String] {
         fields.compactMap { ASCII.equalsIgnoringCase($0.name, name) ? $0.value : nil }
     }
 
-    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
+    package func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 }

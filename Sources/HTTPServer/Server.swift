@@ -19,20 +19,27 @@ import Glibc
 /// print(server.boundPort)
 /// server.stop(gracePeriod: 5)
 /// ```
-public final class Server: Sendable {
-    public let configuration: HTTPServerConfiguration
-    public let handler: any HTTPHandler
+package final class Server: Sendable {
+    package let configuration: HTTPServerConfiguration
+    package let handler: any HTTPHandler
 
     /// Renders the response for a request rejected before it reached the handler
     /// (400, 413, 414, 417, 431, 501, 505). The server adds `Connection: close` and
     /// closes after writing it. Read when `start()` runs; set it before.
-    public var protocolErrorResponder: @Sendable (HTTPProtocolError) -> HTTPResponse {
+    package var protocolErrorResponder: @Sendable (HTTPProtocolError) -> HTTPResponse {
         get { state.withLock { $0.responder } }
         set { state.withLock { $0.responder = newValue } }
     }
 
+    /// Protocols beside HTTP/1.1 (`ServerProtocols`: the HTTP/2 hooks). Read when
+    /// `start()` runs; set it before.
+    var protocols: ServerProtocols {
+        get { state.withLock { $0.protocols } }
+        set { state.withLock { $0.protocols = newValue } }
+    }
+
     /// The default `protocolErrorResponder`: a short text/plain body with the message.
-    public static let defaultProtocolErrorResponder: @Sendable (HTTPProtocolError) -> HTTPResponse = { error in
+    package static let defaultProtocolErrorResponder: @Sendable (HTTPProtocolError) -> HTTPResponse = { error in
         HTTPResponse(
             status: error.status,
             headers: [("Content-Type", "text/plain; charset=utf-8")],
@@ -47,6 +54,7 @@ public final class Server: Sendable {
     private struct State {
         var phase = Phase.idle
         var responder: @Sendable (HTTPProtocolError) -> HTTPResponse
+        var protocols = ServerProtocols.http2
         var listeners: [Listener] = []
         var queues: [ConnectionQueue] = []
         var port = 0
@@ -67,7 +75,7 @@ public final class Server: Sendable {
     ///   - configuration: hosts, port, limits and timeouts.
     ///   - handler: called for every valid request.
     ///   - protocolErrorResponder: renders protocol errors; defaults to plain text.
-    public init(
+    package init(
         configuration: HTTPServerConfiguration,
         handler: any HTTPHandler,
         protocolErrorResponder: @escaping @Sendable (HTTPProtocolError) -> HTTPResponse = Server.defaultProtocolErrorResponder
@@ -86,14 +94,14 @@ public final class Server: Sendable {
     /// With port 0 the first host gets a free port and the others bind that same port.
     /// - Throws: `SocketError` (errno and the failing call) when nothing could be
     ///   bound, on any other bind failure, or when the server was already started.
-    public func start() throws {
+    package func start() throws {
         _ = Server.ignoreSIGPIPE
         try state.withLock { state in
             guard state.phase == .idle else {
                 throw SocketError(call: "start", errno: EINVAL, detail: "the server was already started")
             }
             let bound = try ListeningSockets.bind(hosts: configuration.hosts, port: configuration.port)
-            let context = ServerContext(configuration: configuration, handler: handler, errorResponder: state.responder, tracker: tracker)
+            let context = ServerContext(configuration: configuration, handler: handler, errorResponder: state.responder, tracker: tracker, protocols: state.protocols)
             let queues = makeQueues(context: context)
             let maxConnections = configuration.maxConnections
             let listeners = bound.map { socket, address in
@@ -133,17 +141,17 @@ public final class Server: Sendable {
     }
 
     /// The port actually bound (the real one after port 0). Valid after `start()`.
-    public var boundPort: Int {
+    package var boundPort: Int {
         state.withLock { $0.phase == .idle ? configuration.port : $0.port }
     }
 
     /// Every address listening, e.g. `["127.0.0.1:8080", "[::1]:8080"]`. Valid after `start()`.
-    public var boundAddresses: [String] {
+    package var boundAddresses: [String] {
         state.withLock { $0.addresses }
     }
 
     /// Connections currently open (handy for tests and metrics).
-    public var openConnectionCount: Int { tracker.count }
+    package var openConnectionCount: Int { tracker.count }
 
     /// How many serial queues the connections are spread over (one per usable CPU).
     var connectionQueueCount: Int { state.withLock { $0.queues.count } }
@@ -163,7 +171,7 @@ public final class Server: Sendable {
     /// `Connection: close`) for up to `gracePeriod` seconds; then every connection
     /// is closed. Safe to call more than once and from several threads; must not be
     /// called from a handler (it waits for handlers to finish).
-    public func stop(gracePeriod: Double = 5) {
+    package func stop(gracePeriod: Double = 5) {
         enum Step { case done, wait, stop([Listener], [ConnectionQueue]) }
         let step: Step = state.withLock { state in
             switch state.phase {
@@ -203,7 +211,7 @@ public final class Server: Sendable {
     }
 
     /// Blocks until `stop()` has finished (returns at once if the server never started).
-    public func waitUntilStopped() {
+    package func waitUntilStopped() {
         running.wait()
     }
 }

@@ -80,7 +80,7 @@ struct Serve: ParsableCommand {
             enforceAuthorityRules: try orders.enforceAuthorityRules(),
             rateLimit: try rateLimit.settings(),
             journalCapacity: try recording.journalCapacity())
-        configuration.server.tls = try tls.context(http2: false)
+        configuration.server.tls = try tls.context(http2: true)
         return configuration
     }
 }

@@ -1,6 +1,7 @@
 import CertPackMock
 import Foundation
 import Testing
+import TestSupport
 
 /// Every authentication outcome, with Cloudflare's real codes, over a socket.
 @Suite struct AuthenticationTests {
@@ -10,7 +11,7 @@ import Testing
     func status(_ headers: [String: String], path: String? = nil, method: String = "GET") throws -> (Int, [Int], [String: Any]) {
         let mock = try startMock()
         defer { mock.stop() }
-        let r = try #require(try RawHTTPClient(port: mock.port).request(method, path ?? listPath, headers: headers, body: method == "POST" ? C.seedOrder : nil))
+        let r = try TestClient(port: mock.port).request(method, path ?? listPath, headers: headers, body: method == "POST" ? C.seedOrder : nil)
         return (r.status, r.errorCodes, r.json)
     }
 

@@ -2,6 +2,7 @@ import CertificatePacks
 import CertPackMock
 import HTTPServer
 import Logging
+import TestSupport
 
 enum TestCredentials {
     static let zone = "023e105f4ecef8ad9ca31a8372d0c353"
@@ -23,7 +24,7 @@ func startMock(_ adjust: (inout MockConfiguration) -> Void = { _ in }) throws ->
     return try MockServer.start(config, logger: logger)
 }
 
-extension RawHTTPClient.Response {
+extension TestResponse {
     var errorCodes: [Int] { (json["errors"] as? [[String: Any]])?.compactMap { $0["code"] as? Int } ?? [] }
     var result: [String: Any]? { json["result"] as? [String: Any] }
 }

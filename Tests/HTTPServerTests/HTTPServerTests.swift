@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import HTTPServer
+import TestSupport
 import Sockets
 #if canImport(Glibc)
 import Glibc

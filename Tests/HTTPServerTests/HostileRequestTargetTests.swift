@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HTTPServer
+import TestSupport
 
 /// Request-target forms (RFC 9112 §3.2) and the committed fuzz corpus replayed.
 @Suite struct HostileRequestTargetTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Dispatch
 import HTTPServer
+import Synchronization
 
 /// Routes for the socket tests:
 /// - `/echo`: 200, the request body back, plus X-Method / X-Target / X-Version headers.
@@ -80,13 +81,10 @@ func withServer(
 }
 
 /// Thread-safe box for values set from handler threads.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
+final class Locked<Value>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
     func withValue<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
+        mutex.withLock { body(&$0) }
     }
 }

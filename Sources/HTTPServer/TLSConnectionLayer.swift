@@ -48,6 +48,7 @@ final class TLSConnectionLayer: ConnectionProtocolHandler, ConnectionTransport, 
         case .handshakeCompleted:
             if session == nil { startSession() }
             flush()
+            if engine.peerClosed { peerDidClose() }
         case .closedByPeer:
             flush()
             peerDidClose()

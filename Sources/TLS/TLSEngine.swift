@@ -11,7 +11,7 @@ public final class TLSEngine {
     public enum State: Equatable, Sendable {
         case handshaking
         case established
-        /// Peer's close_notify received, or our shutdown sent: no more application data.
+        /// Our close_notify is queued: nothing more is sent or read.
         case closed
         /// A fatal error; only the alert (if any) remains to be sent.
         case failed
@@ -45,6 +45,9 @@ public final class TLSEngine {
     public private(set) var negotiatedALPN: String?
     /// "TLSv1.3" or "TLSv1.2", once established.
     public private(set) var protocolVersion: String?
+    /// The peer sent close_notify: it sends nothing more, but answers to what it sent may
+    /// still go out (RFC 8446 §6.1 lets each side close its own direction).
+    public private(set) var peerClosed = false
 
     /// Largest plaintext record (RFC 8446 §5.1): one SSL_read never returns more.
     static let maxRecordPlaintext = 16384
@@ -116,6 +119,7 @@ public final class TLSEngine {
         case .closed: return .closedByPeer
         case .handshaking, .established: break
         }
+        if peerClosed { return .closedByPeer }
         if ciphertext.count > 0 {
             let written = BIO_write(inbound, ciphertext.baseAddress, Int32(ciphertext.count))
             guard written == ciphertext.count else { return fail(TLSError.fromQueue("out of memory buffering TLS input")) }
@@ -129,7 +133,7 @@ public final class TLSEngine {
                 case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
                     return .needMoreInput
                 case SSL_ERROR_ZERO_RETURN:
-                    state = .closed
+                    peerClosed = true
                     return .closedByPeer
                 default:
                     return fail(TLSError.fromQueue("TLS handshake failed"))
@@ -141,7 +145,7 @@ public final class TLSEngine {
         let outcome = readApplicationData(deliver: deliver)
         if case .needMoreInput = outcome, completedNow { return .handshakeCompleted }
         if case .closedByPeer = outcome, completedNow {
-            // Finished and close_notify in one read: report the handshake; the close shows next time.
+            // Finished and close_notify in one read: report the handshake; `peerClosed` tells the rest.
             return .handshakeCompleted
         }
         return outcome
@@ -161,7 +165,7 @@ public final class TLSEngine {
                 case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
                     return .needMoreInput
                 case SSL_ERROR_ZERO_RETURN:
-                    state = .closed
+                    peerClosed = true
                     return .closedByPeer
                 default:
                     return fail(TLSError.fromQueue("TLS read failed"))

@@ -122,8 +122,9 @@ if command -v h2load >/dev/null; then
     for round in $(seq "$ROUNDS"); do
         order="nginx mock"; [ $((round % 2)) -eq 0 ] && order="mock nginx"
         for server in $order; do
+            health=/__mock/health; [ "$server" = mock ] || health=/  # each one's small 200
             run_h2load_tls "handshakes" "$server" "$round" -c"$TLS_HANDSHAKES" -n"$TLS_HANDSHAKES" -m1 \
-                "https://127.0.0.1:$(tls_port_of "$server")/__mock/health"
+                "https://127.0.0.1:$(tls_port_of "$server")$health"
         done
     done
 else

@@ -249,13 +249,6 @@ import Testing
         second.pump()
         #expect(second.read().bytes == Array("last answer".utf8))
     }
-
-    @Test func sniffingTellsTLSFromCleartext() {
-        #expect(TLSRecordSniffer.isTLS(firstByte: 0x16))
-        for text in ["GET ", "POST", "PRI ", "HEAD", "\r\n"] {
-            #expect(!TLSRecordSniffer.isTLS(firstByte: Array(text.utf8)[0]), "\(text)")
-        }
-    }
 }
 
 extension TLSEngine {

@@ -1,15 +1,13 @@
 """Bad input over TLS: each gets an alert or a close, never a crash, a busy loop or a stuck
 neighbour; after each, a verified HTTPS request is served at once."""
+import importlib.util
 import select
 import socket
 import ssl
-import subprocess
 import time
-
-from tls_support import client_hello, curl, http_request, s_client, tls_context, tls_request
-
-import importlib.util
 from pathlib import Path
+
+from tls_support import client_hello, curl, http_request, s_client, tls_request
 
 _spec = importlib.util.spec_from_file_location("reliability_support", Path(__file__).resolve().parents[1] / "reliability" / "reliability_support.py")
 reliability = importlib.util.module_from_spec(_spec)

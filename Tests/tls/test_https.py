@@ -2,15 +2,13 @@
 everything else (journal, faults, logs, rate limit, graceful stop) the same as over HTTP."""
 import json
 import signal
-import socket
 import ssl
 import subprocess
 import threading
 
 import pytest
 
-from tls_support import (BINARY, EDIT, EDIT_TOKEN, ORDER, ZONE, TLSMock, curl, http_request, s_client, tls_context,
-                         tls_request)
+from tls_support import BINARY, EDIT, EDIT_TOKEN, ORDER, ZONE, TLSMock, curl, http_request, s_client, tls_request
 
 LIST = f"/client/v4/zones/{ZONE}/ssl/certificate_packs?status=all"
 ORDER_PATH = f"/client/v4/zones/{ZONE}/ssl/certificate_packs/order"

@@ -23,8 +23,12 @@ let package = Package(
         .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         // Sockets, addresses, the syscall wrapper and listeners; no HTTP.
         .target(name: "Sockets", dependencies: ["CSystemLinux"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        // Connections on Dispatch, HTTP/1.1 and HTTP/2 (libnghttp2); knows nothing of Cloudflare.
-        .target(name: "HTTPServer", dependencies: ["Sockets", "CNGHTTP2"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // OpenSSL 3 from the system (Debian: libssl-dev) for TLS and the certificates made at start-up.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // TLS over memory BIOs, ALPN, and the mock's own CA and server certificate; no sockets.
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Connections on Dispatch, HTTP/1.1, HTTP/2 (libnghttp2) and TLS; knows nothing of Cloudflare.
+        .target(name: "HTTPServer", dependencies: ["Sockets", "CNGHTTP2", "TLS"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
         // ASCII bytes (digits, hex, case folding) for the JSON, domain and API modules.
         .target(name: "ASCIIBytes", swiftSettings: [.swiftLanguageMode(.v6)]),
@@ -35,7 +39,7 @@ let package = Package(
         .target(
             name: "CertPackMock",
             dependencies: [
-                "HTTPServer", "StrictJSON", "CertificatePacks", "Locks", "ASCIIBytes",
+                "HTTPServer", "StrictJSON", "CertificatePacks", "Locks", "ASCIIBytes", "TLS",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
@@ -43,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "certpack-mock",
             dependencies: [
-                "CertPackMock", "CertificatePacks", "HTTPServer", "Sockets",
+                "CertPackMock", "CertificatePacks", "HTTPServer", "Sockets", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -54,6 +58,8 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport", "CNGHTTP2"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "TestSupport"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "HTTPServerTLSTests", dependencies: ["HTTPServer", "TLS", "COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks", "StrictJSON", "TestSupport"]),
         .testTarget(
             name: "CertPackMockTests",

@@ -9,7 +9,8 @@
 # (default 2000; 0 skips the profile), BENCH_H2 (HTTP/2 rows with h2load when it is
 # installed; 0 skips them), BENCH_NGINX_ACCESS_LOG (on = nginx's
 # default access log, one line per request; off), BENCH_DEADLINE (seconds after
-# the build before everything is stopped, default 720).
+# the build before everything is stopped, default 900), BENCH_TLS (0 skips the TLS rows of
+# Benchmarks/tls.sh; they add about 3 minutes).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,7 +24,7 @@ CLIENT_CPU="${BENCH_CLIENT_CPU:-1}"
 ORDERS="${BENCH_ORDERS:-100000}"
 CALLGRIND_N="${BENCH_CALLGRIND_N:-2000}"
 NGINX_ACCESS_LOG="${BENCH_NGINX_ACCESS_LOG:-on}"
-DEADLINE="${BENCH_DEADLINE:-720}"
+DEADLINE="${BENCH_DEADLINE:-900}"
 SCRATCH="${BENCH_SCRATCH:-$ROOT/.build-bench}"
 
 ZONE=023e105f4ecef8ad9ca31a8372d0c353
@@ -362,6 +363,9 @@ PY
 )" | tee -a "$RAW" >&2
 fi
 
+# --- TLS rows beside nginx with the same certificate (Benchmarks/tls.sh) ----------
+[ "${BENCH_TLS:-1}" = 0 ] || . "$BENCH_DIR/tls.sh"
+
 # --- report ---------------------------------------------------------------------
 stop "${PIDS[0]}"   # the watchdog
 python3 "$TOOLS/report.py" "$RAW" $([ -s "$CG_TABLES" ] && echo "$CG_TABLES") | tee "$OUT/report.md"
@@ -377,5 +381,6 @@ if ratios:
     print(f"\nPOST with --state-file vs without (64 connections, fresh mocks): {statistics.median(ratios):.2f}× "
           f"(median of {len(ratios)} per-round ratios: {', '.join(f'{x:.2f}' for x in ratios)}; goal ≥ 0.9×)")
 PY
+[ ! -s "$OUT/tls.md" ] || tee -a "$OUT/report.md" <"$OUT/tls.md"
 cp "$OUT/report.md" "$BENCH_DIR/results/latest.md"
 log "raw results in ${OUT#$ROOT/}"

@@ -21,6 +21,7 @@ http-parser  HTTPServer        Fuzz/HTTPRequestParserFuzz.swift  Fuzz/http.dict 
 order-body   CertificatePacks  Fuzz/OrderBodyFuzz.swift,Sources/CertPackMock/OrderDraft+JSON.swift  Fuzz/json.dict  16384  StrictJSON
 json         StrictJSON        Fuzz/JSONReaderFuzz.swift         Fuzz/json.dict  16384
 http2-session HTTPServer       Fuzz/HTTP2SessionFuzz.swift       Fuzz/http2.dict 16384
+tls-glue     HTTPServer        Fuzz/TLSGlueFuzz.swift            Fuzz/http.dict  8192
 "
 
 seconds=${FUZZ_SECONDS:-40}

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages CertPackMock needs that this machine lacks, and nothing
-# else: libnghttp2-dev (HTTP/2; the build links it through pkg-config) and pkg-config.
+# else: libnghttp2-dev (HTTP/2; the build links it through pkg-config), libssl-dev
+# (TLS: OpenSSL 3) and pkg-config.
 #
 #   scripts/install-system-packages.sh            # what building and running needs
 #   scripts/install-system-packages.sh --test     # plus the test tools: nghttp2-client
-#                                                 # (nghttp, h2load) and curl
+#                                                 # (nghttp, h2load), curl and openssl
+#                                                 # (s_client for the HTTPS tests)
 #
 # Runs apt-get update once before installing, as root or through sudo; otherwise it
 # prints the command to run and exits 1. Exits 0 at once when nothing is missing.
 set -euo pipefail
 
-packages=(libnghttp2-dev pkg-config)
-[ "${1:-}" = "--test" ] && packages+=(nghttp2-client curl)
+packages=(libnghttp2-dev libssl-dev pkg-config)
+[ "${1:-}" = "--test" ] && packages+=(nghttp2-client curl openssl)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -60,6 +60,9 @@ CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/ht
 echo "== reliability tests (hostile input, slow clients, load, fd exhaustion, shutdown, security)"
 CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/reliability
 
+echo "== HTTPS tests (curl and openssl s_client over TLS, the SDK with the served CA, hostile TLS)"
+CERTPACK_MOCK_BIN="$PWD/.build/debug/certpack-mock" .venv/bin/pytest -q Tests/tls
+
 echo "== fuzzing (libFuzzer + AddressSanitizer, ${FUZZ_SECONDS:-40} s a target)"
 Fuzz/run.sh
 

@@ -180,6 +180,9 @@ struct ControlAPI: Sendable {
         case ("GET", ["state"]):
             return stateAnswer()
 
+        case ("GET", ["tls", "ca.pem"]), ("HEAD", ["tls", "ca.pem"]):
+            return try TLSCertificateAnswer.certificateAuthority(state.configuration.server.tls)
+
         default:
             throw Self.invalid("No control route for \(request.method) \(request.path); see the README's control API table", status: 404)
         }

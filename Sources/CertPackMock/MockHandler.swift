@@ -94,7 +94,7 @@ struct MockHandler: HTTPHandler {
                 durationMilliseconds: Self.milliseconds(since: started), credential: caller,
                 body: String(decoding: request.body.prefix(65_536), as: UTF8.self),
                 responseBody: response.body.count <= 65_536 ? response.body : Array(response.body.prefix(65_536)),
-                protocolName: request.version.protocolName)
+                protocolName: request.version.protocolName, tls: request.tls)
         }
     }
 

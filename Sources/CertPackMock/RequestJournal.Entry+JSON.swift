@@ -15,6 +15,15 @@ extension RequestJournal.Entry {
         w.key("credential"); w.string(credential)
         w.key("body"); w.string(body)
         w.key("protocol"); w.string(protocolName)
+        w.key("tls")
+        if let tls {
+            w.objectStart()
+            w.key("version"); w.string(tls.version)
+            w.key("alpn"); if let alpn = tls.alpn { w.string(alpn) } else { w.null() }
+            w.objectEnd()
+        } else {
+            w.null()
+        }
         w.objectEnd()
     }
 }

@@ -1,3 +1,4 @@
+import HTTPServer
 import Locks
 import FoundationEssentials
 
@@ -28,6 +29,8 @@ public final class RequestJournal: @unchecked Sendable {
         public var responseBody: [UInt8] = []
         /// What the request came over: "HTTP/1.1", "HTTP/1.0" or "HTTP/2".
         public var protocolName: String = "HTTP/1.1"
+        /// TLS version and ALPN protocol when the request came over HTTPS; nil for cleartext.
+        public var tls: TLSConnectionInfo? = nil
     }
 
     public struct Filter: Sendable {

@@ -245,6 +245,16 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
             session.receive(bytes)
             return
         }
+        if let tls = context.tls, sniffed.isEmpty, bytes.first == ProtocolSniffer.tlsHandshakeRecord {
+            // HTTPS: the TLS layer is this connection's protocol handler, and picks HTTP/1.1
+            // or HTTP/2 inside by ALPN.
+            guard let layer = TLSConnectionLayer(outer: self, support: tls, openedAt: openedAt) else {
+                close(reset: false)
+                return
+            }
+            startSession(layer, with: bytes)
+            return
+        }
         guard let makeHTTP2 = context.protocols.http2PriorKnowledge else {
             // Without HTTP/2 there is nothing to sniff for.
             startSession(HTTP1Session(transport: self, openedAt: openedAt), with: bytes)

@@ -29,6 +29,8 @@ package struct HTTPRequest: Sendable {
     package var body: [UInt8]
     /// Peer address as text ("127.0.0.1:50312", "[::1]:50312"), for logs.
     package var remoteAddress: String
+    /// Set when the request came over TLS (HTTPS); nil for cleartext.
+    public var tls: TLSConnectionInfo? = nil
 
     package init(method: String, target: String, version: HTTPVersion = .http11, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], remoteAddress: String = "") {
         self.method = method

@@ -1,3 +1,5 @@
+import TLS
+
 /// Everything the server needs to know before it listens.
 public struct HTTPServerConfiguration: Sendable {
     /// Addresses to bind, e.g. ["127.0.0.1", "::1"] or ["0.0.0.0"]. Each gets its own listening socket.
@@ -21,6 +23,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var idleTimeout: Double
     /// Most connections open at once; further ones are accepted and closed at once.
     public var maxConnections: Int
+    /// HTTPS on the same port (a first byte of 0x16 is a TLS handshake); nil: cleartext only.
+    public var tls: TLSServerContext? = nil
 
     public init(
         hosts: [String] = ["127.0.0.1", "::1"],

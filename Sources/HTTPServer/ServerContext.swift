@@ -9,6 +9,8 @@ final class ServerContext: Sendable {
     let timeouts: ConnectionTimeouts
     let tracker: ConnectionTracker
     let protocols: ServerProtocols
+    /// HTTPS on the same port: what a connection opening with 0x16 needs; nil when TLS is off.
+    let tls: TLSServerSupport?
 
     init(
         configuration: HTTPServerConfiguration,
@@ -23,6 +25,9 @@ final class ServerContext: Sendable {
         self.timeouts = ConnectionTimeouts(header: configuration.headerTimeout, idle: configuration.idleTimeout)
         self.tracker = tracker
         self.protocols = protocols
+        self.tls = configuration.tls.map {
+            TLSServerSupport(tls: $0, configuration: configuration, handler: handler, errorResponder: errorResponder, tracker: tracker, protocols: protocols)
+        }
     }
 }
 

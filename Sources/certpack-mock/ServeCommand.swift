@@ -30,6 +30,7 @@ struct Serve: ParsableCommand {
     @OptionGroup var rateLimit: RateLimitOptions
     @OptionGroup var connections: ConnectionOptions
     @OptionGroup var recording: RecordingOptions
+    @OptionGroup var tls: TLSOptions
 
     /// The groups are checked here rather than in their own `validate()`: ArgumentParser
     /// answers a group's validation error with the whole help and exit status 64 when the
@@ -42,6 +43,7 @@ struct Serve: ParsableCommand {
         try rateLimit.check()
         try connections.check()
         try recording.check()
+        try tls.check()
     }
 
     func run() throws {
@@ -60,6 +62,7 @@ struct Serve: ParsableCommand {
             try String(mock.port).write(toFile: portFile, atomically: true, encoding: .utf8)
         }
         StartupBanner(mock: mock, fixtures: config.fixtures).log(to: logger)
+        TLSOptions.logBanner(mock, tls: config.server.tls, to: logger)
         signals.wait()
         logger.info("stopping: finishing requests in flight")
         mock.stop(gracePeriod: 10)
@@ -67,7 +70,7 @@ struct Serve: ParsableCommand {
     }
 
     private func makeConfiguration() throws -> MockConfiguration {
-        MockConfiguration(
+        var configuration = MockConfiguration(
             server: try connections.server(hosts: try listen.hosts(), port: try listen.resolvedPort()),
             fixtures: try state.loadFixtures(),
             lifecycleMode: try lifecycle.mode(),
@@ -80,5 +83,7 @@ struct Serve: ParsableCommand {
             rateLimit: try rateLimit.settings(),
             journalCapacity: try recording.journalCapacity(),
             stateFile: try state.resolvedStateFile())
+        configuration.server.tls = try tls.context(http2: true)
+        return configuration
     }
 }

@@ -1,0 +1,125 @@
+import ArgumentParser
+import CertPackMock
+import FoundationEssentials
+import HTTPServer
+import Logging
+import TLS
+
+/// HTTPS on the listening port: `--tls`, `--tls-hostname`, `--tls-dir`, `--tls-cert`,
+/// `--tls-key`, `--tls-ca-out`. By default a CA and an ECDSA P-256 server certificate are
+/// made in memory at every start; `--tls-dir` keeps the CA so it is trusted once.
+struct TLSOptions: ParsableArguments {
+    static let tlsSetting = Setting("tls", env: "CERTPACK_MOCK_TLS", default: Switch.on)
+    static let hostnameSetting = Setting<String>("tls-hostname", env: "CERTPACK_MOCK_TLS_HOSTNAME", unsetMeans: "none")
+    static let directorySetting = Setting<String>("tls-dir", env: "CERTPACK_MOCK_TLS_DIR", unsetMeans: "a new CA at every start")
+    static let certificateSetting = Setting<String>("tls-cert", env: "CERTPACK_MOCK_TLS_CERT")
+    static let keySetting = Setting<String>("tls-key", env: "CERTPACK_MOCK_TLS_KEY")
+    static let caOutSetting = Setting<String>("tls-ca-out", env: "CERTPACK_MOCK_TLS_CA_OUT")
+
+    @Option(help: tlsSetting.help("HTTPS on the same port as HTTP (a connection opening with a TLS handshake gets TLS): on or off."))
+    var tls: String?
+
+    @Option(help: hostnameSetting.help("Another DNS name or IP address for the server certificate, besides localhost, 127.0.0.1, ::1 and api.cloudflare.com; repeat the flag for more (the variable takes a comma-separated list)."))
+    var tlsHostname: [String] = []
+
+    @Option(help: directorySetting.help("Folder keeping the CA (ca.pem, ca-key.pem): made there on the first start and reused after, so clients trust it once."))
+    var tlsDir: String?
+
+    @Option(help: certificateSetting.help("Your own server certificate (PEM, chain allowed) instead of the mock's; needs --tls-key."))
+    var tlsCert: String?
+
+    @Option(help: keySetting.help("The private key (PEM, unencrypted) of --tls-cert."))
+    var tlsKey: String?
+
+    @Option(help: caOutSetting.help("Write the mock's CA certificate (PEM) to this file at start-up, for clients to trust (also served at GET /__mock/tls/ca.pem)."))
+    var tlsCaOut: String?
+
+    /// What the options resolve to, before anything is made.
+    struct Plan {
+        enum Source {
+            case generated(names: [SubjectAlternativeName])
+            case stored(directory: String, names: [SubjectAlternativeName])
+            case files(certificate: String, key: String)
+        }
+        var source: Source
+        var caOut: String?
+    }
+
+    func check() throws {
+        _ = try plan()
+    }
+
+    /// Nil when TLS is off.
+    func plan() throws -> Plan? {
+        guard try Self.tlsSetting.resolve(choice: tls) == .on else { return nil }
+        let rawNames = !tlsHostname.isEmpty ? tlsHostname
+            : (Self.hostnameSetting.environmentText ?? "").split(separator: ",").map(String.init)
+        let extra = try rawNames.map { raw -> SubjectAlternativeName in
+            do { return try SubjectAlternativeName(parsing: Self.trimmed(raw)) } catch { throw SettingError(description: "\(error)") }
+        }
+        var names = SubjectAlternativeName.defaults
+        for name in extra where !names.contains(name) { names.append(name) }
+
+        let directory = try Self.directorySetting.resolveIfSet(tlsDir)
+        let certificate = try Self.certificateSetting.resolveIfSet(tlsCert)
+        let key = try Self.keySetting.resolveIfSet(tlsKey)
+        let caOut = try Self.caOutSetting.resolveIfSet(tlsCaOut)
+        switch (certificate, key) {
+        case (let certificate?, let key?):
+            if directory != nil { throw SettingError(description: "--tls-dir and --tls-cert exclude each other: the CA in --tls-dir signs a certificate the mock makes") }
+            if caOut != nil { throw SettingError(description: "--tls-ca-out writes the mock's own CA, which --tls-cert replaces; give clients the CA that issued your certificate") }
+            if !extra.isEmpty { throw SettingError(description: "--tls-hostname adds names to the mock's own certificate; with --tls-cert the names are those of your certificate") }
+            return Plan(source: .files(certificate: certificate, key: key), caOut: nil)
+        case (nil, nil):
+            if let directory { return Plan(source: .stored(directory: directory, names: names), caOut: caOut) }
+            return Plan(source: .generated(names: names), caOut: caOut)
+        default:
+            throw SettingError(description: "--tls-cert and --tls-key go together: give both, or neither for the mock's own certificate")
+        }
+    }
+
+    /// Makes (or loads) the certificate and the TLS context, and writes `--tls-ca-out`.
+    /// ALPN offers `h2` only when the server speaks HTTP/2.
+    func context(http2: Bool) throws -> TLSServerContext? {
+        guard let plan = try plan() else { return nil }
+        let protocols: [ApplicationProtocol] = http2 ? [.http2, .http1] : [.http1]
+        do {
+            let identity: TLSIdentity
+            switch plan.source {
+            case .generated(let names):
+                identity = try CertificateAuthority.generate().issueServerIdentity(for: names)
+            case .stored(let directory, let names):
+                identity = try CertificateAuthority.stored(in: directory).authority.issueServerIdentity(for: names)
+            case .files(let certificate, let key):
+                identity = try TLSIdentity.load(certificateFile: certificate, keyFile: key)
+            }
+            if let path = plan.caOut, let pem = identity.certificateAuthorityPEM {
+                do {
+                    try String(decoding: pem, as: UTF8.self).write(toFile: path, atomically: true, encoding: .utf8)
+                } catch {
+                    throw SettingError(description: "--tls-ca-out \(path): \(error)")
+                }
+            }
+            return try TLSServerContext(identity: identity, applicationProtocols: protocols)
+        } catch let error as TLSError {
+            throw SettingError(description: "TLS: \(error.description)")
+        }
+    }
+
+    /// The start-up line for HTTPS, after the listening line.
+    static func logBanner(_ mock: MockServer, tls: TLSServerContext?, to logger: Logger) {
+        guard let tls else { return }
+        let base = "https://" + mock.baseURL.absoluteString.dropFirst("http://".count)
+        let alpn = tls.applicationProtocols.map(\.rawValue).joined(separator: ", ")
+        if tls.identity.certificateAuthorityPEM != nil {
+            let names = tls.identity.names.map(\.description).joined(separator: ", ")
+            logger.notice("HTTPS on the same port: \(base) (ALPN \(alpn); certificate for \(names)); trust the CA from \(base.dropLast("/client/v4".count))/__mock/tls/ca.pem")
+        } else {
+            logger.notice("HTTPS on the same port: \(base) (ALPN \(alpn); your certificate from --tls-cert)")
+        }
+    }
+
+    private static func trimmed(_ text: String) -> String {
+        String(text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+}

@@ -1,0 +1,111 @@
+import COpenSSL
+import TLS
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking TCP client on loopback, speaking TLS through OpenSSL on the socket itself.
+final class BlockingTLSClient {
+    let fd: Int32
+    private let ctx: OpaquePointer
+    let ssl: OpaquePointer
+
+    /// Connects and shakes hands; throws when the handshake fails.
+    init(port: Int, trusting caPEM: [UInt8], alpn: [String] = ["http/1.1"], timeout: Int = 10) throws {
+        fd = try BlockingTLSClient.connect(port: port, timeout: timeout)
+        ctx = SSL_CTX_new(TLS_client_method())!
+        let store = SSL_CTX_get_cert_store(ctx)
+        let bio = BIO_new(BIO_s_mem())!
+        _ = caPEM.withUnsafeBytes { BIO_write(bio, $0.baseAddress, Int32($0.count)) }
+        if let ca = PEM_read_bio_X509(bio, nil, nil, nil) {
+            X509_STORE_add_cert(store, ca)
+            X509_free(ca)
+        }
+        BIO_free(bio)
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
+        ssl = SSL_new(ctx)!
+        SSL_set_fd(ssl, fd)
+        SSL_set1_host(ssl, "localhost")
+        var wire: [UInt8] = []
+        for name in alpn { wire.append(UInt8(name.utf8.count)); wire.append(contentsOf: name.utf8) }
+        if !wire.isEmpty { SSL_set_alpn_protos(ssl, wire, UInt32(wire.count)) }
+        guard SSL_connect(ssl) == 1 else {
+            throw ClientError("handshake failed: \(SSL_get_error(ssl, -1))")
+        }
+    }
+
+    deinit {
+        SSL_free(ssl)
+        SSL_CTX_free(ctx)
+        Glibc.close(fd)
+    }
+
+    static func connect(port: Int, timeout: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var tv = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { Glibc.close(fd); throw ClientError("connect: \(errno)") }
+        return fd
+    }
+
+    var alpn: String? {
+        var data: UnsafePointer<UInt8>?
+        var length: UInt32 = 0
+        SSL_get0_alpn_selected(ssl, &data, &length)
+        guard let data, length > 0 else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
+    }
+
+    func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = SSL_write(ssl, bytes, Int32(bytes.count))
+    }
+
+    /// One response: head, then Content-Length bytes of body.
+    func readResponse() throws -> (status: Int, head: String, body: String) {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            if let end = find(data, Array("\r\n\r\n".utf8)) {
+                let head = String(decoding: data[..<end], as: UTF8.self)
+                let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                    .flatMap { Int(String($0.split(separator: ":")[1].filter { $0 != " " })) } ?? 0
+                if data.count >= end + 4 + length {
+                    let status = Int(head.split(separator: " ")[1]) ?? 0
+                    return (status, head, String(decoding: data[(end + 4)..<(end + 4 + length)], as: UTF8.self))
+                }
+            }
+            let n = SSL_read(ssl, &buffer, Int32(buffer.count))
+            guard n > 0 else { throw ClientError("read ended: \(SSL_get_error(ssl, n))") }
+            data.append(contentsOf: buffer[0..<Int(n)])
+        }
+    }
+
+    /// True when the next read sees the server's close_notify.
+    func readsCloseNotify() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = SSL_read(ssl, &buffer, Int32(buffer.count))
+        return n <= 0 && SSL_get_error(ssl, n) == SSL_ERROR_ZERO_RETURN
+    }
+}
+
+struct ClientError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+private func find(_ haystack: [UInt8], _ needle: [UInt8]) -> Int? {
+    guard haystack.count >= needle.count else { return nil }
+    for index in 0...(haystack.count - needle.count) where haystack[index..<(index + needle.count)].elementsEqual(needle) {
+        return index
+    }
+    return nil
+}
+

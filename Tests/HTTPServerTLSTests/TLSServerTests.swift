@@ -1,0 +1,156 @@
+import Dispatch
+import HTTPServer
+import Synchronization
+import Testing
+import TLS
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Answers with how the request came: `tls=<version> <alpn>` or `tls=none`; `/slow` after 200 ms
+/// from another thread.
+private struct TLSEchoHandler: HTTPHandler {
+    /// Signalled when a `/slow` request reaches the handler.
+    var slowArrived: DispatchSemaphore? = nil
+
+    func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPReply) -> Void) {
+        let how = request.tls.map { "tls=\($0.version) \($0.alpn ?? "none")" } ?? "tls=none"
+        let response = HTTPResponse(status: 200, headers: [("Content-Type", "text/plain")], body: Array(how.utf8))
+        if request.path == "/slow" {
+            slowArrived?.signal()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { reply(.response(response)) }
+        } else {
+            reply(.response(response))
+        }
+    }
+}
+
+private enum Shared {
+    static let authority = try! CertificateAuthority.generate()
+    static let context = try! TLSServerContext(identity: try! authority.issueServerIdentity(for: SubjectAlternativeName.defaults),
+                                               applicationProtocols: [.http1])
+}
+
+private func withTLSServer(headerTimeout: Double = 5, _ body: (Server) throws -> Void) throws {
+    var configuration = HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0, headerTimeout: headerTimeout, idleTimeout: 10)
+    configuration.tls = Shared.context
+    let server = Server(configuration: configuration, handler: TLSEchoHandler())
+    try server.start()
+    defer { server.stop(gracePeriod: 2) }
+    try body(server)
+}
+
+private func get(_ path: String, _ extra: String = "") -> String { "GET \(path) HTTP/1.1\r\nHost: localhost\r\n\(extra)\r\n" }
+
+/// Reads until EOF or an error; the bytes received.
+private func readUntilClosed(_ fd: Int32) -> [UInt8] {
+    var received: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = recv(fd, &buffer, buffer.count, 0)
+        if n <= 0 { return received }
+        received.append(contentsOf: buffer[0..<n])
+    }
+}
+
+@Suite struct TLSServerTests {
+    @Test func httpsAndCleartextShareOnePortAndRequestsSayHowTheyCame() throws {
+        try withTLSServer { server in
+            let client = try BlockingTLSClient(port: server.boundPort, trusting: Shared.authority.certificatePEM)
+            #expect(client.alpn == "http/1.1")
+            for _ in 0..<3 {
+                client.write(get("/a"))
+                let response = try client.readResponse()
+                #expect(response.status == 200)
+                #expect(response.body == "tls=TLSv1.3 http/1.1")
+            }
+            let plain = try BlockingTLSClient.connect(port: server.boundPort, timeout: 10)
+            defer { close(plain) }
+            let request = Array(get("/b", "Connection: close\r\n").utf8)
+            _ = send(plain, request, request.count, 0)
+            let answer = String(decoding: readUntilClosed(plain), as: UTF8.self)
+            #expect(answer.hasPrefix("HTTP/1.1 200"))
+            #expect(answer.hasSuffix("tls=none"))
+        }
+    }
+
+    @Test func manyClientsAtOnceOverTLS() throws {
+        try withTLSServer { server in
+            let port = server.boundPort
+            let failures = Mutex(0)
+            DispatchQueue.concurrentPerform(iterations: 8) { index in
+                do {
+                    let client = try BlockingTLSClient(port: port, trusting: Shared.authority.certificatePEM, alpn: index % 2 == 0 ? [] : ["http/1.1"])
+                    for _ in 0..<5 {
+                        client.write(get(index % 3 == 0 ? "/slow" : "/fast"))
+                        let response = try client.readResponse()
+                        if response.status != 200 || !response.body.hasPrefix("tls=TLSv1.3") { failures.withLock { $0 += 1 } }
+                    }
+                } catch {
+                    failures.withLock { $0 += 1 }
+                }
+            }
+            #expect(failures.withLock { $0 } == 0)
+        }
+    }
+
+    @Test func connectionCloseEndsWithCloseNotify() throws {
+        try withTLSServer { server in
+            let client = try BlockingTLSClient(port: server.boundPort, trusting: Shared.authority.certificatePEM)
+            client.write(get("/a", "Connection: close\r\n"))
+            #expect(try client.readResponse().status == 200)
+            #expect(client.readsCloseNotify())
+        }
+    }
+
+    @Test func garbageAfterTheHandshakeByteIsClosedAndOthersAreServed() throws {
+        try withTLSServer { server in
+            let fd = try BlockingTLSClient.connect(port: server.boundPort, timeout: 10)
+            defer { close(fd) }
+            let garbage: [UInt8] = [0x16] + Array("not a TLS record, only text".utf8)
+            _ = send(fd, garbage, garbage.count, 0)
+            let answer = readUntilClosed(fd)
+            #expect(answer.isEmpty || answer[0] == 0x15)
+            let client = try BlockingTLSClient(port: server.boundPort, trusting: Shared.authority.certificatePEM)
+            client.write(get("/a"))
+            #expect(try client.readResponse().status == 200)
+        }
+    }
+
+    @Test func aHandshakeThatNeverFinishesIsClosedByTheHeaderTimeout() throws {
+        try withTLSServer(headerTimeout: 0.3) { server in
+            let fd = try BlockingTLSClient.connect(port: server.boundPort, timeout: 10)
+            defer { close(fd) }
+            // A TLS record header promising more than ever comes.
+            let start: [UInt8] = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01]
+            _ = send(fd, start, start.count, 0)
+            let began = DispatchTime.now().uptimeNanoseconds
+            #expect(readUntilClosed(fd).isEmpty)
+            let waited = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+            #expect(waited < 5)
+            #expect(server.openConnectionCount <= 1)
+        }
+    }
+
+    @Test func gracefulStopFinishesAReplyInFlightOverTLS() throws {
+        var configuration = HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0)
+        configuration.tls = Shared.context
+        let arrived = DispatchSemaphore(value: 0)
+        let server = Server(configuration: configuration, handler: TLSEchoHandler(slowArrived: arrived))
+        try server.start()
+        let client = try BlockingTLSClient(port: server.boundPort, trusting: Shared.authority.certificatePEM)
+        client.write(get("/slow"))
+        let stopped = DispatchSemaphore(value: 0)
+        // The stop begins once the request is in the handler's hands.
+        DispatchQueue.global().async {
+            arrived.wait()
+            server.stop(gracePeriod: 5)
+            stopped.signal()
+        }
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.body == "tls=TLSv1.3 http/1.1")
+        #expect(response.head.lowercased().contains("connection: close"))
+        stopped.wait()
+    }
+}

@@ -2,6 +2,7 @@
 h2load and Cloudflare's official Python SDK on an HTTP/2-only httpx client."""
 import json
 import subprocess
+from pathlib import Path
 
 import cloudflare
 import httpx
@@ -13,6 +14,9 @@ READ_TOKEN = "certpackmock-ssl-read-000000000000000000"
 NO_ACM_ZONE = "372e67954025e0ba6aaa6d586b9e0b59"
 ORDER_JSON = json.dumps(ORDER)
 AUTH = ["-H", f"Authorization: Bearer {EDIT_TOKEN}"]
+# The default fixtures' packs in ZONE: each counts in the zone's quota and its listing.
+FIXTURE_PACKS = sum(p["zone_id"] == ZONE for p in json.loads(
+    (Path(__file__).resolve().parents[2] / "fixtures" / "packs.json").read_text()))
 
 
 def curl(*args):
@@ -47,7 +51,7 @@ def test_curl_prior_knowledge_orders_a_pack(mock):
 def test_curl_upgrade_answers_on_stream_one(mock):
     version, status, body = curl("--http2", f"{mock.root}/client/v4/zones/{ZONE}/ssl/certificate_packs/quota", *AUTH)
     assert (version, status) == ("2", 200)
-    assert json.loads(body)["result"]["advanced"]["used"] == 1
+    assert json.loads(body)["result"]["advanced"]["used"] == FIXTURE_PACKS
     assert journal(mock)[-1]["protocol"] == "HTTP/2"
 
 
@@ -72,7 +76,7 @@ def test_nghttp_prior_knowledge_and_upgrade(mock):
         assert out.returncode == 0, out.stderr
         assert ":status: 200" in out.stdout
         assert "SETTINGS_MAX_CONCURRENT_STREAMS(0x03):100" in out.stdout
-        assert '"used":1' in out.stdout
+        assert f'"used":{FIXTURE_PACKS}' in out.stdout
     assert [e["protocol"] for e in journal(mock)] == ["HTTP/2", "HTTP/2"]
 
 
@@ -100,7 +104,7 @@ def test_sdk_order_get_list_edit_delete_over_http2(mock):
     assert client.ssl.certificate_packs.get(pack.id, zone_id=ZONE).status == "pending_validation"
     ids = {client.ssl.certificate_packs.create(zone_id=ZONE, **ORDER).id for _ in range(11)}
     listed = [p.id for p in client.ssl.certificate_packs.list(zone_id=ZONE, status="all", per_page=5)]
-    assert len(listed) == 13 and ids | {pack.id} <= set(listed)  # 12 new + the fixture pack, 3 pages
+    assert len(listed) == 12 + FIXTURE_PACKS and ids | {pack.id} <= set(listed)  # 12 new + the fixture packs, 3 pages
     # Edit restarts validation of a pack that timed out.
     timed_out = client.ssl.certificate_packs.create(
         zone_id=ZONE, **{**ORDER, "hosts": ["example.com", "validation-fails-once.example.com"]})
@@ -157,12 +161,12 @@ def test_sdk_delay_and_reset_faults_over_http2(mock):
     mock.control("POST", "faults", {"path": "*/quota", "action": "delay", "delay_ms": 200, "times": 1})
     mock.control("POST", "faults", {"path": "*/certificate_packs", "action": "reset", "times": 1})
     client = sdk(mock)
-    assert client.ssl.certificate_packs.quota.get(zone_id=ZONE).advanced.used == 1
+    assert client.ssl.certificate_packs.quota.get(zone_id=ZONE).advanced.used == FIXTURE_PACKS
     # A reset on HTTP/2 is RST_STREAM(INTERNAL_ERROR) on that stream: a connection error to the SDK...
     with pytest.raises(cloudflare.APIConnectionError):
         client.ssl.certificate_packs.list(zone_id=ZONE)
     # ...and the same client (same connection pool) goes on.
-    assert client.ssl.certificate_packs.quota.get(zone_id=ZONE).advanced.used == 1
+    assert client.ssl.certificate_packs.quota.get(zone_id=ZONE).advanced.used == FIXTURE_PACKS
     entries = journal(mock)
     assert all(e["protocol"] == "HTTP/2" for e in entries)
     assert any(e["status"] == 0 and e["credential"] == "fault" for e in entries)
@@ -212,7 +216,7 @@ def test_sigterm_sends_goaway_and_finishes_streams_in_flight():
         headers = next(f for f in frames if isinstance(f, HeadersFrame) and f.stream_id == 1)
         assert dict(Decoder().decode(headers.data))[":status"] == "200"
         body = b"".join(f.data for f in frames if isinstance(f, DataFrame) and f.stream_id == 1)
-        assert json.loads(body)["result"]["advanced"]["used"] == 1
+        assert json.loads(body)["result"]["advanced"]["used"] == FIXTURE_PACKS
         assert client.wait_closed()
         assert server.proc.wait(timeout=10) == 0
     finally:

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Feeds `input` to a fresh parser in the given pieces and describes what came out.
@@ -34,20 +35,8 @@ private func describe(_ event: HTTPRequestParser.Event) -> String {
     }
 }
 
-/// Deterministic pseudo-random numbers (SplitMix64), so failures reproduce.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 private func randomPieces(total: Int, seed: UInt64) -> [Int] {
-    var rng = SplitMix(state: seed)
+    var rng = SplitMix64(seed: seed)
     var pieces: [Int] = []
     var left = total
     while left > 0 {

@@ -107,9 +107,13 @@ def test_one_mib_of_literal_headers_is_refused(mock):
             pass
         frames = client.read_frames(lambda fs: has_goaway(fs) or answered(1)(fs))
     # 65 CONTINUATION frames pass nghttp2's limit (8): GOAWAY. Had they been allowed,
-    # the list's size would have made it a 431.
+    # the list's size would have made it a 431. Which comes first depends on how the
+    # frames arrive in reads; nghttp2 may also refuse the stream itself with
+    # RST_STREAM(PROTOCOL_ERROR) once the header block passes what it accepts: each is a
+    # refusal RFC 9113 allows, and the connection must still serve others.
     goaway = client.goaway()
-    assert goaway is not None or status_of(frames, 1, Decoder()) == "431", summary(frames)
+    reset = any(isinstance(f, RstStreamFrame) and f.stream_id == 1 and f.error_code == PROTOCOL_ERROR for f in frames)
+    assert goaway is not None or reset or status_of(frames, 1, Decoder()) == "431", summary(frames)
     still_serves(mock)
 
 

@@ -60,11 +60,13 @@ PY
 }
 
 # True when $1 is missing or older than any of the other arguments.
+# Linker flags among the arguments (-lnghttp2) are not files and are skipped.
 stale() {
-  local out=$1
+  local out=$1 input inputs=()
   shift
   [ -e "$out" ] || return 0
-  [ -n "$(find "$@" -newer "$out" -print -quit)" ]
+  for input in "$@"; do [[ $input == -* ]] || inputs+=("$input"); done
+  [ -n "$(find "${inputs[@]}" -newer "$out" -print -quit)" ]
 }
 
 run_logged() {

@@ -10,7 +10,9 @@
 # installed; 0 skips them), BENCH_NGINX_ACCESS_LOG (on = nginx's
 # default access log, one line per request; off), BENCH_DEADLINE (seconds after
 # the build before everything is stopped, default 900), BENCH_TLS (0 skips the TLS rows of
-# Benchmarks/tls.sh; they add about 3 minutes).
+# Benchmarks/tls.sh; they add about 3 minutes), BENCH_MOCK_CONFIG (default: the mock as
+# it starts, one log line and one journal entry per request; tuned: --log-level warning
+# --journal-limit 0).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,6 +27,7 @@ ORDERS="${BENCH_ORDERS:-100000}"
 CALLGRIND_N="${BENCH_CALLGRIND_N:-2000}"
 NGINX_ACCESS_LOG="${BENCH_NGINX_ACCESS_LOG:-on}"
 DEADLINE="${BENCH_DEADLINE:-900}"
+MOCK_CONFIG="${BENCH_MOCK_CONFIG:-default}"
 SCRATCH="${BENCH_SCRATCH:-$ROOT/.build-bench}"
 
 ZONE=023e105f4ecef8ad9ca31a8372d0c353
@@ -91,13 +94,18 @@ py() { "${CLIENT_PIN[@]}" python3 "$TOOLS/$1" "${@:2}"; }
     echo "MACHINE $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) CPUs, $(free -m | awk '/Mem:/ {print $2}') MiB RAM, Linux $(uname -r)"
     echo "MACHINE $(swift --version 2>&1 | head -1 | sed 's/ (.*//'), $(nginx -v 2>&1 | sed 's/.*: //'), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), $(valgrind --version)"
     echo "MACHINE source $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$( [ -n "$(git -C "$ROOT" status --porcelain -- Sources Package.swift 2>/dev/null)" ] && echo ' with uncommitted changes in Sources/')"
-    echo "MACHINE server pinned to CPU $SERVER_CPU, wrk -t1 pinned to CPU $CLIENT_CPU, median of $ROUNDS runs of ${DURATION}s per row, nginx access log $NGINX_ACCESS_LOG"
+    echo "MACHINE server pinned to CPU $SERVER_CPU, wrk -t1 pinned to CPU $CLIENT_CPU, median of $ROUNDS runs of ${DURATION}s per row, nginx access log $NGINX_ACCESS_LOG, mock configuration $MOCK_CONFIG"
 } >>"$RAW"
 
 # Fixtures: the repository's, with a quota no benchmark exhausts.
 py util.py fixtures "$ROOT/fixtures" "$WORK/fixtures" "$ZONE" 100000000
 
-MOCK_ARGS=(--host 127.0.0.1 --log-level warning --journal-limit 0 --fixtures "$WORK/fixtures")
+# The fixture quota is the only change to the default configuration, unless tuned.
+case $MOCK_CONFIG in
+    default) MOCK_ARGS=(--host 127.0.0.1 --fixtures "$WORK/fixtures") ;;
+    tuned) MOCK_ARGS=(--host 127.0.0.1 --log-level warning --journal-limit 0 --fixtures "$WORK/fixtures") ;;
+    *) die "BENCH_MOCK_CONFIG is default or tuned, not $MOCK_CONFIG" ;;
+esac
 
 start_mock() { # start_mock BINARY PORTFILE [wrapper...]; sets MOCK_PID and MOCK_PORT
     local bin=$1 portfile=$2; shift 2

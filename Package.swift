@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "TestSupport"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "HTTPServerTLSTests", dependencies: ["HTTPServer", "TLS", "COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "HTTPServerTLSTests", dependencies: ["HTTPServer", "Sockets", "TLS", "COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks", "StrictJSON", "TestSupport"]),
         .testTarget(
             name: "CertPackMockTests",

@@ -128,17 +128,7 @@ public final class TLSEngine {
         if state == .handshaking {
             OpenSSLErrorQueue.clear()
             let result = SSL_do_handshake(ssl)
-            if result != 1 {
-                switch SSL_get_error(ssl, result) {
-                case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
-                    return .needMoreInput
-                case SSL_ERROR_ZERO_RETURN:
-                    peerClosed = true
-                    return .closedByPeer
-                default:
-                    return fail(TLSError.fromQueue("TLS handshake failed"))
-                }
-            }
+            if result != 1 { return outcome(ofUnfinished: result, failure: "TLS handshake failed") }
             didCompleteHandshake()
             completedNow = true
         }
@@ -161,27 +151,14 @@ public final class TLSEngine {
                     deliver(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
                     continue
                 }
-                switch SSL_get_error(ssl, result) {
-                case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
-                    return .needMoreInput
-                case SSL_ERROR_ZERO_RETURN:
-                    peerClosed = true
-                    return .closedByPeer
-                default:
-                    return fail(TLSError.fromQueue("TLS read failed"))
-                }
+                return outcome(ofUnfinished: result, failure: "TLS read failed")
             }
         }
     }
 
     private func didCompleteHandshake() {
         state = .established
-        var data: UnsafePointer<UInt8>?
-        var length: UInt32 = 0
-        SSL_get0_alpn_selected(ssl, &data, &length)
-        if let data, length > 0 {
-            negotiatedALPN = String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
-        }
+        negotiatedALPN = Self.selectedALPN(of: ssl)
         applicationProtocol = ApplicationProtocol(alpn: negotiatedALPN)
         protocolVersion = String(cString: SSL_get_version(ssl))
     }
@@ -217,6 +194,29 @@ public final class TLSEngine {
         _ = SSL_shutdown(ssl)
         OpenSSLErrorQueue.clear()
         state = .closed
+    }
+
+    /// The protocol ALPN chose on `ssl`, if any; the tests' TLS clients read it the same way.
+    package static func selectedALPN(of ssl: OpaquePointer) -> String? {
+        var data: UnsafePointer<UInt8>?
+        var length: UInt32 = 0
+        SSL_get0_alpn_selected(ssl, &data, &length)
+        guard let data, length > 0 else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
+    }
+
+    /// What an SSL call that did not succeed means: wait for input, the peer's
+    /// close_notify, or a failure (its alert left in `pendingCiphertext`).
+    private func outcome(ofUnfinished result: Int32, failure: String) -> ReceiveResult {
+        switch SSL_get_error(ssl, result) {
+        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
+            return .needMoreInput
+        case SSL_ERROR_ZERO_RETURN:
+            peerClosed = true
+            return .closedByPeer
+        default:
+            return fail(TLSError.fromQueue(failure))
+        }
     }
 
     private func fail(_ error: TLSError) -> ReceiveResult {

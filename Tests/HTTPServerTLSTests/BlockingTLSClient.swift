@@ -1,4 +1,5 @@
 import COpenSSL
+import Sockets
 import TLS
 #if canImport(Glibc)
 import Glibc
@@ -40,28 +41,12 @@ final class BlockingTLSClient {
         Glibc.close(fd)
     }
 
+    /// A blocking loopback connection (the Sockets module's client socket); the caller closes it.
     static func connect(port: Int, timeout: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var tv = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else { Glibc.close(fd); throw ClientError("connect: \(errno)") }
-        return fd
+        try Socket.connected(toHost: "127.0.0.1", port: port, timeout: Double(timeout)).fd
     }
 
-    var alpn: String? {
-        var data: UnsafePointer<UInt8>?
-        var length: UInt32 = 0
-        SSL_get0_alpn_selected(ssl, &data, &length)
-        guard let data, length > 0 else { return nil }
-        return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
-    }
+    var alpn: String? { TLSEngine.selectedALPN(of: ssl) }
 
     func write(_ text: String) {
         let bytes = Array(text.utf8)

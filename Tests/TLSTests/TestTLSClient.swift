@@ -90,13 +90,7 @@ final class TestTLSClient {
 
     var verifyResult: Int { SSL_get_verify_result(ssl) }
 
-    var selectedALPN: String? {
-        var data: UnsafePointer<UInt8>?
-        var length: UInt32 = 0
-        SSL_get0_alpn_selected(ssl, &data, &length)
-        guard let data, length > 0 else { return nil }
-        return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
-    }
+    var selectedALPN: String? { TLSEngine.selectedALPN(of: ssl) }
 
     func write(_ text: String) {
         let bytes = Array(text.utf8)

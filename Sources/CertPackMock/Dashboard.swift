@@ -41,7 +41,7 @@ struct Dashboard: Sendable {
             guard let n = Int(s[2]), let entry = state.journal.entry(sequence: n) else {
                 return Envelope.failure(ControlAPI.invalid("no journal entry \(s[2]) (cleared, or trimmed as the journal filled)", status: 404))
             }
-            return Envelope.success { w in Self.writeDetail(entry, into: &w) }
+            return Envelope.success { entry.write(into: &$0, bodies: .requestAndResponse) }
         case let s where s.count == 3 && s[0] == "dashboard" && s[1] == "packs":
             guard let snapshot = state.service.snapshotAll().first(where: { $0.pack.id == s[2] }) else {
                 return Envelope.failure(APIError.packNotFound)
@@ -201,41 +201,9 @@ struct Dashboard: Sendable {
         w.objectStart()
         w.key("total"); w.int(entries.count)
         w.key("entries"); w.arrayStart()
-        for e in entries.suffix(limit).reversed() { Self.writeRow(e, into: &w) }
+        for e in entries.suffix(limit).reversed() { e.write(into: &w, bodies: .none) }
         w.arrayEnd()
         w.objectEnd()
         return w.bytes
-    }
-
-    /// A journal row without bodies (they can be 64 KiB each; the detail view fetches them).
-    static func writeRow(_ e: RequestJournal.Entry, into w: inout JSONWriter) {
-        w.objectStart()
-        w.key("sequence"); w.int(e.sequence)
-        w.key("time"); w.string(Timestamp.rfc3339(e.time))
-        w.key("method"); w.string(e.method)
-        w.key("path"); w.string(e.path)
-        w.key("query"); if let q = e.query { w.string(q) } else { w.null() }
-        w.key("status"); w.int(e.status)
-        w.key("error_codes"); w.arrayStart(); for c in e.errorCodes { w.int(c) }; w.arrayEnd()
-        w.key("duration_ms"); w.double((e.durationMilliseconds * 1000).rounded() / 1000)
-        w.key("credential"); w.string(e.credential)
-        w.key("protocol"); w.string(e.protocolName)
-        w.objectEnd()
-    }
-
-    /// The journal API's entry plus the response body.
-    static func writeDetail(_ e: RequestJournal.Entry, into w: inout JSONWriter) {
-        var entry = JSONWriter(reserving: 256 + e.body.utf8.count)
-        e.write(into: &entry)
-        var bytes = entry.bytes
-        guard bytes.last == UInt8(ascii: "}") else { w.raw(bytes); return }
-        // Appended to the journal API's object, so fields added there show up here too.
-        var tail = JSONWriter(reserving: 64 + e.responseBody.count)
-        tail.objectStart()
-        tail.key("response_body"); tail.string(String(decoding: e.responseBody, as: UTF8.self))
-        tail.objectEnd()
-        bytes[bytes.count - 1] = UInt8(ascii: ",")
-        bytes.append(contentsOf: tail.bytes.dropFirst())
-        w.raw(bytes)
     }
 }

@@ -1,8 +1,14 @@
 import StrictJSON
 
 extension RequestJournal.Entry {
-    /// An entry as `GET /__mock/requests` lists it.
-    func write(into w: inout JSONWriter) {
+    /// Which bodies an encoded entry carries: none (the dashboard's rows: each may be
+    /// 64 KiB), the request's (`GET /__mock/requests`), or both (the dashboard's detail).
+    enum Bodies {
+        case none, request, requestAndResponse
+    }
+
+    /// An entry as `GET /__mock/requests` lists it, with the bodies asked for.
+    func write(into w: inout JSONWriter, bodies: Bodies = .request) {
         w.objectStart()
         w.key("sequence"); w.int(sequence)
         w.key("time"); w.string(Timestamp.rfc3339(time))
@@ -13,7 +19,7 @@ extension RequestJournal.Entry {
         w.key("error_codes"); w.arrayStart(); for c in errorCodes { w.int(c) }; w.arrayEnd()
         w.key("duration_ms"); w.double((durationMilliseconds * 1000).rounded() / 1000)
         w.key("credential"); w.string(credential)
-        w.key("body"); w.string(body)
+        if bodies != .none { w.key("body"); w.string(body) }
         w.key("protocol"); w.string(protocolName)
         w.key("tls")
         if let tls {
@@ -23,6 +29,9 @@ extension RequestJournal.Entry {
             w.objectEnd()
         } else {
             w.null()
+        }
+        if bodies == .requestAndResponse {
+            w.key("response_body"); w.string(String(decoding: responseBody, as: UTF8.self))
         }
         w.objectEnd()
     }

@@ -28,9 +28,9 @@ let package = Package(
         // TLS over memory BIOs, ALPN, and the mock's own CA and server certificate; no sockets.
         .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Connections on Dispatch, HTTP/1.1, HTTP/2 (libnghttp2) and TLS; knows nothing of Cloudflare.
-        .target(name: "HTTPServer", dependencies: ["Sockets", "CNGHTTP2", "TLS"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "HTTPServer", dependencies: ["ASCIIBytes", "Sockets", "CNGHTTP2", "TLS"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
-        // ASCII bytes (digits, hex, case folding) for the JSON, domain and API modules.
+        // ASCII bytes (digits, hex, case folding) for the HTTP, JSON, domain and API modules.
         .target(name: "ASCIIBytes", swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "StrictJSON", dependencies: ["ASCIIBytes"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // The domain without I/O or JSON: packs, order validation, lifecycle, store.

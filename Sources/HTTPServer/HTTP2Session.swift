@@ -1,3 +1,4 @@
+import ASCIIBytes
 import CNGHTTP2
 import Synchronization
 #if canImport(Glibc)

@@ -22,7 +22,7 @@ enum HTTP2Upgrade {
 
     private static func hasToken(_ values: [String], _ token: String) -> Bool {
         values.contains { value in
-            value.split(separator: ",").contains { ASCII.equalsIgnoringCase(String($0.filter { $0 != " " && $0 != "\t" }), token) }
+            value.split(separator: ",").contains { HTTPGrammar.equalsIgnoringCase(String($0.filter { $0 != " " && $0 != "\t" }), token) }
         }
     }
 

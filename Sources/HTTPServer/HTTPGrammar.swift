@@ -1,5 +1,8 @@
-/// Byte classes and case-insensitive comparisons for HTTP's ASCII grammar.
-enum ASCII {
+import ASCIIBytes
+
+/// Byte classes, list splitting and case-insensitive comparisons for HTTP's grammar;
+/// ASCII itself (case folding, digits, hex) comes from ASCIIBytes.
+enum HTTPGrammar {
     static let cr: UInt8 = 0x0D
     static let lf: UInt8 = 0x0A
     static let space: UInt8 = 0x20
@@ -27,11 +30,6 @@ enum ASCII {
     @inline(__always)
     static func isOWS(_ byte: UInt8) -> Bool { byte == space || byte == tab }
 
-    @inline(__always)
-    static func lowercased(_ byte: UInt8) -> UInt8 {
-        (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
-    }
-
     /// `bytes` equals `lower` (given in lowercase) ignoring ASCII case.
     @inline(__always)
     static func equalsIgnoringCase<C: Collection>(_ bytes: C, _ lower: StaticString) -> Bool where C.Element == UInt8 {
@@ -39,7 +37,7 @@ enum ASCII {
             guard bytes.count == expected.count else { return false }
             var index = expected.startIndex
             for byte in bytes {
-                if lowercased(byte) != expected[index] { return false }
+                if ASCII.lowercased(byte) != expected[index] { return false }
                 index += 1
             }
             return true
@@ -51,11 +49,11 @@ enum ASCII {
         guard a.utf8.count == b.utf8.count else { return false }
         let fast = a.utf8.withContiguousStorageIfAvailable { x in
             b.utf8.withContiguousStorageIfAvailable { y in
-                for i in 0..<x.count where lowercased(x[i]) != lowercased(y[i]) { return false }
+                for i in 0..<x.count where ASCII.lowercased(x[i]) != ASCII.lowercased(y[i]) { return false }
                 return true
             }
         }
-        return (fast ?? nil) ?? zip(a.utf8, b.utf8).allSatisfy { lowercased($0) == lowercased($1) }
+        return (fast ?? nil) ?? zip(a.utf8, b.utf8).allSatisfy { ASCII.lowercased($0) == ASCII.lowercased($1) }
     }
 
     /// Calls `body` with each comma-separated element of a list field value

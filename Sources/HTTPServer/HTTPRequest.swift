@@ -71,7 +71,7 @@ package struct HTTPHeaders: Sendable, Sequence {
 
     /// The first value of the named field, if present.
     package subscript(name: String) -> String? {
-        for field in fields where ASCII.equalsIgnoringCase(field.name, name) {
+        for field in fields where HTTPGrammar.equalsIgnoringCase(field.name, name) {
             return field.value
         }
         return nil
@@ -79,7 +79,7 @@ package struct HTTPHeaders: Sendable, Sequence {
 
     /// All values of the named field, in order.
     package func values(_ name: String) -> [String] {
-        fields.compactMap { ASCII.equalsIgnoringCase($0.name, name) ? $0.value : nil }
+        fields.compactMap { HTTPGrammar.equalsIgnoringCase($0.name, name) ? $0.value : nil }
     }
 
     package func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }

@@ -1,3 +1,4 @@
+import ASCIIBytes
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -257,11 +258,11 @@ struct HTTPRequestParser {
                 skip = 0
                 // RFC 9112 §7.1: chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
                 // (a bare LF is tolerated as everywhere else, §2.2).
-                if p[pos] == ASCII.lf {
+                if p[pos] == HTTPGrammar.lf {
                     pos += 1
-                } else if p[pos] == ASCII.cr {
+                } else if p[pos] == HTTPGrammar.cr {
                     guard pos + 1 < p.count else { return pos }
-                    guard p[pos + 1] == ASCII.lf else { return fail(.malformedChunkedBody, &events, p) }
+                    guard p[pos + 1] == HTTPGrammar.lf else { return fail(.malformedChunkedBody, &events, p) }
                     pos += 2
                 } else {
                     return fail(.malformedChunkedBody, &events, p)
@@ -293,7 +294,7 @@ struct HTTPRequestParser {
     @inline(__always)
     private func findLF(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard start < p.count, let base = p.baseAddress else { return nil }
-        guard let hit = memchr(base + start, Int32(ASCII.lf), p.count - start) else { return nil }
+        guard let hit = memchr(base + start, Int32(HTTPGrammar.lf), p.count - start) else { return nil }
         return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
 
@@ -301,7 +302,7 @@ struct HTTPRequestParser {
     /// (RFC 9112 §2.2: a recipient MAY accept a single LF as a line terminator).
     @inline(__always)
     private func lineEnd(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ lf: Int) -> Int {
-        (lf > start && p[lf - 1] == ASCII.cr) ? lf - 1 : lf
+        (lf > start && p[lf - 1] == HTTPGrammar.cr) ? lf - 1 : lf
     }
 }
 
@@ -313,15 +314,15 @@ extension HTTPRequestParser {
     fileprivate mutating func parseRequestLine(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> HTTPProtocolError? {
         // §3.1: method = token (case-sensitive), followed by exactly one SP.
         var i = start
-        while i < end, ASCII.isTokenChar(p[i]) { i += 1 }
-        guard i > start, i < end, p[i] == ASCII.space else { return .malformedRequestLine }
+        while i < end, HTTPGrammar.isTokenChar(p[i]) { i += 1 }
+        guard i > start, i < end, p[i] == HTTPGrammar.space else { return .malformedRequestLine }
         let methodEnd = i
         i += 1
         // §3.2: request-target, no whitespace or controls inside; RFC 3986 targets are
         // ASCII, so obs-text is not accepted either. Again exactly one SP after it.
         let targetStart = i
-        while i < end, p[i] > ASCII.space, p[i] < 0x7F { i += 1 }
-        guard i > targetStart, i < end, p[i] == ASCII.space else { return .malformedRequestLine }
+        while i < end, p[i] > HTTPGrammar.space, p[i] < 0x7F { i += 1 }
+        guard i > targetStart, i < end, p[i] == HTTPGrammar.space else { return .malformedRequestLine }
         let targetEnd = i
         i += 1
         // §2.3: HTTP-version = "HTTP" "/" DIGIT "." DIGIT, case-sensitive. Any other
@@ -329,7 +330,7 @@ extension HTTPRequestParser {
         guard end - i == 8,
               p[i] == UInt8(ascii: "H"), p[i + 1] == UInt8(ascii: "T"), p[i + 2] == UInt8(ascii: "T"),
               p[i + 3] == UInt8(ascii: "P"), p[i + 4] == UInt8(ascii: "/"),
-              isDigit(p[i + 5]), p[i + 6] == UInt8(ascii: "."), isDigit(p[i + 7])
+              ASCII.isDigit(p[i + 5]), p[i + 6] == UInt8(ascii: "."), ASCII.isDigit(p[i + 7])
         else { return .malformedRequestLine }
         let major = Int(p[i + 5] - 48), minor = Int(p[i + 7] - 48)
         guard major == 1, minor <= 1 else { return .unsupportedVersion }
@@ -366,9 +367,9 @@ extension HTTPRequestParser {
         if methodBytes.elementsEqual("CONNECT".utf8) { return start }
         // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then "://" (hier-part with an authority).
         var i = start
-        while i < end, p[i] != ASCII.colon { i += 1 }
+        while i < end, p[i] != HTTPGrammar.colon { i += 1 }
         let scheme = UnsafeBufferPointer(rebasing: p[start..<i])
-        guard ASCII.equalsIgnoringCase(scheme, "http") || ASCII.equalsIgnoringCase(scheme, "https") else { return nil }
+        guard HTTPGrammar.equalsIgnoringCase(scheme, "http") || HTTPGrammar.equalsIgnoringCase(scheme, "https") else { return nil }
         guard end - i >= 3, p[i + 1] == UInt8(ascii: "/"), p[i + 2] == UInt8(ascii: "/") else { return nil }
         i += 3
         let authorityStart = i
@@ -377,7 +378,7 @@ extension HTTPRequestParser {
             i += 1
         }
         // host = the authority without ":port"; it must not be empty.
-        guard i > authorityStart, p[authorityStart] != ASCII.colon else { return nil }
+        guard i > authorityStart, p[authorityStart] != HTTPGrammar.colon else { return nil }
         return i
     }
 
@@ -385,22 +386,22 @@ extension HTTPRequestParser {
     fileprivate mutating func parseFieldLine(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, isTrailer: Bool) -> HTTPProtocolError? {
         // §5.2: obs-fold (a line starting with SP/HTAB) is rejected with 400; so is
         // whitespace between the start-line and the first field (§2.2).
-        if ASCII.isOWS(p[start]) { return .obsoleteLineFolding }
+        if HTTPGrammar.isOWS(p[start]) { return .obsoleteLineFolding }
         request.headerCount += 1
         if request.headerCount > limits.maxHeaderCount { return .tooManyHeaderFields }
         // §5.1: field-name = token; no whitespace is allowed between it and the colon
         // (a server MUST reject such a message with 400).
         var colon = start
-        while colon < end, ASCII.isTokenChar(p[colon]) { colon += 1 }
-        guard colon > start, colon < end, p[colon] == ASCII.colon else { return .malformedHeaderField }
+        while colon < end, HTTPGrammar.isTokenChar(p[colon]) { colon += 1 }
+        guard colon > start, colon < end, p[colon] == HTTPGrammar.colon else { return .malformedHeaderField }
         // §5.1: leading and trailing OWS are not part of the value.
         var valueStart = colon + 1, valueEnd = end
-        while valueStart < valueEnd, ASCII.isOWS(p[valueStart]) { valueStart += 1 }
-        while valueEnd > valueStart, ASCII.isOWS(p[valueEnd - 1]) { valueEnd -= 1 }
+        while valueStart < valueEnd, HTTPGrammar.isOWS(p[valueStart]) { valueStart += 1 }
+        while valueEnd > valueStart, HTTPGrammar.isOWS(p[valueEnd - 1]) { valueEnd -= 1 }
         // RFC 9110 §5.5: NUL, CR, LF and other CTLs (HTAB aside) make the message invalid.
         var j = valueStart
         while j < valueEnd {
-            if ASCII.isForbiddenInFieldValue(p[j]) { return .invalidFieldValue }
+            if HTTPGrammar.isForbiddenInFieldValue(p[j]) { return .invalidFieldValue }
             j += 1
         }
         // Trailer fields are checked for syntax and limits, then dropped: none of them
@@ -410,35 +411,35 @@ extension HTTPRequestParser {
         let name = UnsafeBufferPointer(rebasing: p[start..<colon])
         let value = UnsafeBufferPointer(rebasing: p[valueStart..<valueEnd])
         switch name.count {
-        case 4 where ASCII.equalsIgnoringCase(name, "host"):
+        case 4 where HTTPGrammar.equalsIgnoringCase(name, "host"):
             request.hostCount += 1
-        case 6 where ASCII.equalsIgnoringCase(name, "expect"):
+        case 6 where HTTPGrammar.equalsIgnoringCase(name, "expect"):
             // RFC 9110 §10.1.1: 100-continue is the only expectation defined; any other
             // may be answered with 417.
-            ASCII.forEachListElement(value) { element in
+            HTTPGrammar.forEachListElement(value) { element in
                 guard !element.isEmpty else { return }
-                if ASCII.equalsIgnoringCase(element, "100-continue") { request.expectContinue = true } else { request.expectUnknown = true }
+                if HTTPGrammar.equalsIgnoringCase(element, "100-continue") { request.expectContinue = true } else { request.expectUnknown = true }
             }
-        case 7 where stopsAtH2CUpgrade && ASCII.equalsIgnoringCase(name, "upgrade"):
+        case 7 where stopsAtH2CUpgrade && HTTPGrammar.equalsIgnoringCase(name, "upgrade"):
             // RFC 9113 §3.1 / RFC 7540 §3.2: "h2c" names HTTP/2 over cleartext TCP.
-            ASCII.forEachListElement(value) { element in
-                if ASCII.equalsIgnoringCase(element, "h2c") { request.upgradeH2C = true }
+            HTTPGrammar.forEachListElement(value) { element in
+                if HTTPGrammar.equalsIgnoringCase(element, "h2c") { request.upgradeH2C = true }
             }
-        case 10 where ASCII.equalsIgnoringCase(name, "connection"):
+        case 10 where HTTPGrammar.equalsIgnoringCase(name, "connection"):
             // RFC 9112 §9.3 and §9.6: "close" ends the connection after this exchange;
             // HTTP/1.0 keeps it only with "keep-alive" (§9.3, Appendix C.2.2).
-            ASCII.forEachListElement(value) { element in
-                if ASCII.equalsIgnoringCase(element, "close") { request.connectionClose = true }
-                if ASCII.equalsIgnoringCase(element, "keep-alive") { request.connectionKeepAlive = true }
+            HTTPGrammar.forEachListElement(value) { element in
+                if HTTPGrammar.equalsIgnoringCase(element, "close") { request.connectionClose = true }
+                if HTTPGrammar.equalsIgnoringCase(element, "keep-alive") { request.connectionKeepAlive = true }
             }
-        case 14 where ASCII.equalsIgnoringCase(name, "content-length"):
+        case 14 where HTTPGrammar.equalsIgnoringCase(name, "content-length"):
             if let error = parseContentLength(value) { return error }
-        case 17 where ASCII.equalsIgnoringCase(name, "transfer-encoding"):
+        case 17 where HTTPGrammar.equalsIgnoringCase(name, "transfer-encoding"):
             // RFC 9112 §6.1: Transfer-Encoding is a list of codings, applied in order.
             request.transferEncodingSeen = true
-            ASCII.forEachListElement(value) { element in
+            HTTPGrammar.forEachListElement(value) { element in
                 guard !element.isEmpty else { return }
-                if ASCII.equalsIgnoringCase(element, "chunked") { request.chunkedCount += 1 } else { request.unknownCodingSeen = true }
+                if HTTPGrammar.equalsIgnoringCase(element, "chunked") { request.chunkedCount += 1 } else { request.unknownCodingSeen = true }
             }
         default:
             break
@@ -454,7 +455,7 @@ extension HTTPRequestParser {
     fileprivate mutating func parseContentLength(_ value: UnsafeBufferPointer<UInt8>) -> HTTPProtocolError? {
         var error: HTTPProtocolError?
         var sawElement = false
-        ASCII.forEachListElement(value) { element in
+        HTTPGrammar.forEachListElement(value) { element in
             guard error == nil else { return }
             sawElement = true
             guard !element.isEmpty else {
@@ -463,7 +464,7 @@ extension HTTPRequestParser {
             }
             var length = 0
             for byte in element {
-                guard isDigit(byte) else {
+                guard ASCII.isDigit(byte) else {
                     error = .invalidContentLength
                     return
                 }
@@ -539,18 +540,18 @@ extension HTTPRequestParser {
     fileprivate func parseChunkSize(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Result<Int, HTTPProtocolError> {
         var i = start
         var size = 0
-        while i < end, let digit = hexValue(p[i]) {
+        while i < end, let digit = ASCII.hexValue(p[i]) {
             // §7.1: recipients MUST anticipate large hex numbers and guard against overflow.
             guard size <= (Int.max >> 4) else { return .failure(.malformedChunkedBody) }
-            size = size << 4 | digit
+            size = size << 4 | Int(digit)
             i += 1
         }
         guard i > start else { return .failure(.malformedChunkedBody) }
-        while i < end, ASCII.isOWS(p[i]) { i += 1 }
+        while i < end, HTTPGrammar.isOWS(p[i]) { i += 1 }
         if i < end {
-            guard p[i] == ASCII.semicolon else { return .failure(.malformedChunkedBody) }
+            guard p[i] == HTTPGrammar.semicolon else { return .failure(.malformedChunkedBody) }
             while i < end {
-                if ASCII.isForbiddenInFieldValue(p[i]) { return .failure(.malformedChunkedBody) }
+                if HTTPGrammar.isForbiddenInFieldValue(p[i]) { return .failure(.malformedChunkedBody) }
                 i += 1
             }
         }
@@ -589,19 +590,6 @@ extension HTTPRequestParser {
     @inline(__always)
     fileprivate func makeString(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: p[start..<end]), as: UTF8.self)
-    }
-}
-
-@inline(__always)
-private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-
-@inline(__always)
-private func hexValue(_ byte: UInt8) -> Int? {
-    switch byte {
-    case 0x30...0x39: return Int(byte - 0x30)
-    case 0x41...0x46: return Int(byte - 0x41 + 10)
-    case 0x61...0x66: return Int(byte - 0x61 + 10)
-    default: return nil
     }
 }
 

@@ -19,7 +19,7 @@ extension HTTPResponse {
         // HTTP/1.0 requests.
         appendStatic(&out, "HTTP/1.1 ")
         appendDecimal(&out, status)
-        out.append(ASCII.space)
+        out.append(HTTPGrammar.space)
         HTTPStatus.reasonPhrase(status).withUTF8Buffer { out.append(contentsOf: $0) }
         appendStatic(&out, "\r\n")
 
@@ -28,14 +28,14 @@ extension HTTPResponse {
         for (name, value) in headers {
             let nameBytes = name.utf8
             switch nameBytes.count {
-            case 14 where ASCII.equalsIgnoringCase(nameBytes, "content-length"):
+            case 14 where HTTPGrammar.equalsIgnoringCase(nameBytes, "content-length"):
                 continue
-            case 17 where ASCII.equalsIgnoringCase(nameBytes, "transfer-encoding"):
+            case 17 where HTTPGrammar.equalsIgnoringCase(nameBytes, "transfer-encoding"):
                 continue
-            case 10 where ASCII.equalsIgnoringCase(nameBytes, "connection"):
+            case 10 where HTTPGrammar.equalsIgnoringCase(nameBytes, "connection"):
                 if HTTPResponse.listContains(value, "close") { handlerWantsClose = true }
                 continue
-            case 4 where ASCII.equalsIgnoringCase(nameBytes, "date"):
+            case 4 where HTTPGrammar.equalsIgnoringCase(nameBytes, "date"):
                 handlerSetDate = true
             default:
                 break
@@ -67,7 +67,7 @@ extension HTTPResponse {
     }
 
     private static func isSafeFieldText(_ text: String) -> Bool {
-        for byte in text.utf8 where byte == ASCII.cr || byte == ASCII.lf || byte == 0 { return false }
+        for byte in text.utf8 where byte == HTTPGrammar.cr || byte == HTTPGrammar.lf || byte == 0 { return false }
         return true
     }
 
@@ -75,8 +75,8 @@ extension HTTPResponse {
         var value = value
         return value.withUTF8 { bytes in
             var found = false
-            ASCII.forEachListElement(bytes) { element in
-                if ASCII.equalsIgnoringCase(element, token) { found = true }
+            HTTPGrammar.forEachListElement(bytes) { element in
+                if HTTPGrammar.equalsIgnoringCase(element, token) { found = true }
             }
             return found
         }

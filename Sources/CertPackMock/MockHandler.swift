@@ -103,10 +103,11 @@ struct MockHandler: HTTPHandler {
         guard logger.logLevel <= level else { return }
         let ms = Self.milliseconds(since: started)
         let code = codes.first.map { " \($0)" } ?? ""
-        logger.log(level: level, "\(request.method) \(request.path) \(response.status)\(code) \(Self.fixed(ms, places: 2))ms \(request.version.protocolName)", metadata: [
+        let protocolName = request.version.protocolName
+        logger.log(level: level, "\(request.method) \(request.path) \(response.status)\(code) \(Self.fixed(ms, places: 2))ms \(protocolName)", metadata: [
             "method": .string(request.method), "path": .string(String(request.path)), "status": .stringConvertible(response.status),
             "code": codes.first.map { .stringConvertible($0) } ?? .string(""), "duration_ms": .string(Self.fixed(ms, places: 3)),
-            "protocol": .string(request.version.protocolName),
+            "protocol": .string(protocolName),
         ])
     }
 

@@ -52,29 +52,8 @@ public struct MockConfiguration: Sendable {
         journalCapacity: Int = 10_000,
         stateFile: String? = nil
     ) {
-        var server = HTTPServerConfiguration(port: port)
+        server = HTTPServerConfiguration(port: port)
         if let hosts { server.hosts = hosts }
-        self.init(server: server, fixtures: fixtures, lifecycleMode: lifecycleMode, durations: durations, clockMode: clockMode,
-                  clockStart: clockStart, packIDFormat: packIDFormat, seed: seed, enforceAuthorityRules: enforceAuthorityRules,
-                  rateLimit: rateLimit, journalCapacity: journalCapacity, stateFile: stateFile)
-    }
-
-    /// For the command line, which sets every transport limit.
-    package init(
-        server: HTTPServerConfiguration,
-        fixtures: Fixtures = .builtIn,
-        lifecycleMode: LifecycleMode = .timed,
-        durations: LifecycleDurations = LifecycleDurations(),
-        clockMode: VirtualClock.Mode = .system,
-        clockStart: Double? = nil,
-        packIDFormat: IDGenerator.Format = .hex32,
-        seed: UInt64? = nil,
-        enforceAuthorityRules: Bool = true,
-        rateLimit: RateLimiter.Settings = RateLimiter.Settings(),
-        journalCapacity: Int = 10_000,
-        stateFile: String? = nil
-    ) {
-        self.server = server
         self.fixtures = fixtures
         self.lifecycleMode = lifecycleMode
         self.durations = durations

@@ -70,8 +70,9 @@ struct Serve: ParsableCommand {
     }
 
     private func makeConfiguration() throws -> MockConfiguration {
+        // Every transport limit, read first as before; Swift users set only hosts and port.
+        let server = try connections.server(hosts: try listen.hosts(), port: try listen.resolvedPort())
         var configuration = MockConfiguration(
-            server: try connections.server(hosts: try listen.hosts(), port: try listen.resolvedPort()),
             fixtures: try state.loadFixtures(),
             lifecycleMode: try lifecycle.mode(),
             durations: try lifecycle.durations(),
@@ -83,6 +84,7 @@ struct Serve: ParsableCommand {
             rateLimit: try rateLimit.settings(),
             journalCapacity: try recording.journalCapacity(),
             stateFile: try state.resolvedStateFile())
+        configuration.server = server
         configuration.server.tls = try tls.context(http2: true)
         return configuration
     }

@@ -1,6 +1,5 @@
 import CertificatePacks
 import CertPackMock
-import HTTPServer
 import Logging
 import TestSupport
 
@@ -17,7 +16,7 @@ enum TestCredentials {
 
 /// A mock on a free loopback port with a manual clock and a fixed seed.
 func startMock(_ adjust: (inout MockConfiguration) -> Void = { _ in }) throws -> MockServer {
-    var config = MockConfiguration(server: HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0), clockMode: .manual, clockStart: 1_800_000_000, seed: 1)
+    var config = MockConfiguration(hosts: ["127.0.0.1"], port: 0, clockMode: .manual, clockStart: 1_800_000_000, seed: 1)
     adjust(&config)
     var logger = Logger(label: "test")
     logger.logLevel = .critical

@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "certpack-mock",
             dependencies: [
-                "CertPackMock", "CertificatePacks", "HTTPServer", "Sockets", "TLS",
+                "CertPackMock", "CertificatePacks", "HTTPServer", "Sockets", "TLS", "ASCIIBytes", "StrictJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -12,12 +12,15 @@ struct MockHandler: HTTPHandler {
     let api: CloudflareAPI
     let control: ControlAPI
     let logger: Logger
+    /// One line per answered request; kept apart from `logger` because it is on every request's path.
+    let requestLog: any RequestLog
     /// Tells the state file that a request may have changed what it holds (nil without `--state-file`).
     var changed: (@Sendable () -> Void)?
 
-    init(state: MockState, logger: Logger) {
+    init(state: MockState, logger: Logger, requestLog: any RequestLog) {
         self.state = state
         self.logger = logger
+        self.requestLog = requestLog
         api = CloudflareAPI(service: state.service, authenticator: Authenticator(registry: state.credentials),
                             validator: OrderValidator(enforceAuthorityRules: state.configuration.enforceAuthorityRules))
         control = ControlAPI(state: state)
@@ -89,42 +92,29 @@ struct MockHandler: HTTPHandler {
         // Built inside `record`, which skips it when the journal is off (--journal-limit 0).
         state.journal.record { sequence in
             RequestJournal.Entry(
-                sequence: sequence, time: state.clock.now(), method: request.method, path: String(request.path),
-                query: request.query.map(String.init), status: response.status, errorCodes: codes,
+                sequence: sequence, time: state.clock.now(), method: request.method, target: request.target,
+                status: response.status, errorCodes: codes,
                 durationMilliseconds: Self.milliseconds(since: started), credential: caller,
-                body: String(decoding: request.body.prefix(65_536), as: UTF8.self),
-                responseBody: response.body.count <= 65_536 ? response.body : Array(response.body.prefix(65_536)),
+                requestBody: Self.kept(request.body), responseBody: Self.kept(response.body),
                 protocolName: request.version.protocolName, tls: request.tls)
         }
     }
 
     private func log(_ request: HTTPRequest, _ response: HTTPResponse, started: UInt64, codes: [Int] = [], control: Bool = false) {
         let level: Logger.Level = control ? .debug : .info
-        guard logger.logLevel <= level else { return }
-        let ms = Self.milliseconds(since: started)
-        let code = codes.first.map { " \($0)" } ?? ""
-        let protocolName = request.version.protocolName
-        logger.log(level: level, "\(request.method) \(request.path) \(response.status)\(code) \(Self.fixed(ms, places: 2))ms \(protocolName)", metadata: [
-            "method": .string(request.method), "path": .string(String(request.path)), "status": .stringConvertible(response.status),
-            "code": codes.first.map { .stringConvertible($0) } ?? .string(""), "duration_ms": .string(Self.fixed(ms, places: 3)),
-            "protocol": .string(protocolName),
-        ])
+        guard requestLog.isEnabled(level) else { return }
+        requestLog.write(RequestLogLine(
+            method: request.method, path: request.path, status: response.status, errorCode: codes.first,
+            durationMilliseconds: Self.milliseconds(since: started), protocolName: request.version.protocolName, level: level))
+    }
+
+    /// A body as the journal keeps it: the same buffer (a reference, not a copy) up to 64 KiB.
+    private static func kept(_ body: [UInt8]) -> [UInt8] {
+        body.count <= 65_536 ? body : Array(body.prefix(65_536))
     }
 
     static func milliseconds(since start: UInt64) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds &- start) / 1_000_000
-    }
-
-    /// `ms` with exactly `places` decimals (String(format:) needs all of Foundation).
-    static func fixed(_ value: Double, places: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        let scaled = Int((abs(value) * scale).rounded())
-        let sign = value < 0 && scaled != 0 ? "-" : ""
-        let whole = String(scaled / Int(scale))
-        guard places > 0 else { return sign + whole }
-        let fraction = String(scaled % Int(scale))
-        return sign + whole + "." + String(repeating: "0", count: places - fraction.count) + fraction
     }
 
 }

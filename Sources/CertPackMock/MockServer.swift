@@ -19,8 +19,10 @@ public final class MockServer: Sendable {
     public let persistence: StatePersistence?
 
     /// Starts listening (port 0 in the default configuration: a free port) and returns once ready.
-    public static func start(_ configuration: MockConfiguration = MockConfiguration(), logger: Logger = Logger(label: "certpack-mock")) throws -> MockServer {
-        let mock = MockServer(configuration, logger: logger)
+    /// Request lines go to `requestLog`, or to `logger` when it is nil.
+    public static func start(_ configuration: MockConfiguration = MockConfiguration(), logger: Logger = Logger(label: "certpack-mock"),
+                             requestLog: (any RequestLog)? = nil) throws -> MockServer {
+        let mock = MockServer(configuration, logger: logger, requestLog: requestLog ?? LoggerRequestLog(logger))
         try mock.persistence?.load()
         try mock.persistence?.saveAtStart()
         try mock.server.start()
@@ -28,12 +30,12 @@ public final class MockServer: Sendable {
         return mock
     }
 
-    private init(_ configuration: MockConfiguration, logger: Logger) {
+    private init(_ configuration: MockConfiguration, logger: Logger, requestLog: any RequestLog) {
         let state = MockState(configuration)
         self.state = state
         let persistence = configuration.stateFile.map { StatePersistence(path: $0, state: state) }
         self.persistence = persistence
-        var handler = MockHandler(state: state, logger: logger)
+        var handler = MockHandler(state: state, logger: logger, requestLog: requestLog)
         if let persistence { handler.changed = { persistence.markChanged() } }
         server = Server(configuration: configuration.server, handler: handler,
                         protocolErrorResponder: { APIError(status: $0.status, code: APIError.protocolErrorCode, message: $0.message).response })

@@ -10,27 +10,43 @@ import FoundationEssentials
 /// immutable. Kept on a `Lock` rather than a `Mutex` only so fields other changes add to
 /// the entry stay a local edit.
 public final class RequestJournal: @unchecked Sendable {
+    /// What one request left: kept as the request's own strings and byte buffers (shared,
+    /// not copied) and decoded only when someone reads the journal.
     public struct Entry: Sendable {
         public var sequence: Int
         /// Virtual time of arrival (seconds since 1970).
         public var time: Double
         public var method: String
-        public var path: String
-        public var query: String?
+        /// The request-target as sent: the path, then `?` and the query if there is one.
+        public var target: String
         public var status: Int
         public var errorCodes: [Int]
         public var durationMilliseconds: Double
         /// The credential's name, "invalid" or "none"; never the secret.
         public var credential: String
-        /// The request body as text (cut at 64 KiB).
-        public var body: String
-        /// The answer's body as sent (cut at 64 KiB), for the dashboard; shares the response's
-        /// buffer, so keeping it costs a reference, not a copy.
+        /// The request body as sent (cut at 64 KiB).
+        public var requestBody: [UInt8]
+        /// The answer's body as sent (cut at 64 KiB), for the dashboard.
         public var responseBody: [UInt8] = []
         /// What the request came over: "HTTP/1.1", "HTTP/1.0" or "HTTP/2".
         public var protocolName: String = "HTTP/1.1"
         /// TLS version and ALPN protocol when the request came over HTTPS; nil for cleartext.
         public var tls: TLSConnectionInfo? = nil
+
+        /// The path part of the target.
+        public var path: String {
+            guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target }
+            return String(target[..<mark])
+        }
+
+        /// The query part of the target, if any.
+        public var query: String? {
+            guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+            return String(target[target.utf8.index(after: mark)...])
+        }
+
+        /// The request body as text.
+        public var body: String { String(decoding: requestBody, as: UTF8.self) }
     }
 
     public struct Filter: Sendable {
@@ -80,7 +96,7 @@ public final class RequestJournal: @unchecked Sendable {
         }
     }
 
-    private static func size(_ e: Entry) -> Int { e.body.utf8.count + e.responseBody.count + e.path.utf8.count + 128 }
+    private static func size(_ e: Entry) -> Int { e.requestBody.count + e.responseBody.count + e.target.utf8.count + 128 }
 
     /// The sequence number of the newest entry (0 before the first), so a poller can tell the journal moved.
     public var lastSequence: Int { lock.lock(); defer { lock.unlock() }; return nextSequence - 1 }

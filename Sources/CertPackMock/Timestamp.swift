@@ -2,29 +2,49 @@ import ASCIIBytes
 
 /// RFC 3339 UTC timestamps (`2026-11-29T04:36:06Z`) without a DateFormatter,
 /// which is costly to build and not needed for whole seconds.
-enum Timestamp {
+package enum Timestamp {
     static func rfc3339(_ secondsSince1970: Double) -> String {
-        let total = Int64(secondsSince1970.rounded(.down))
+        // Written straight into the string's storage: a GET of an active pack formats six.
+        String(unsafeUninitializedCapacity: 20) { out in
+            write(Int64(secondsSince1970.rounded(.down)), milliseconds: nil, into: out)
+        }
+    }
+
+    /// `2026-11-29T04:36:06.123Z`, as log lines stamp their time.
+    package static func append(_ secondsSince1970: Int64, milliseconds: Int, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 24))
+        bytes.withUnsafeMutableBufferPointer { all in
+            _ = write(secondsSince1970, milliseconds: milliseconds, into: UnsafeMutableBufferPointer(rebasing: all[start...]))
+        }
+    }
+
+    /// Writes the timestamp (20 bytes, or 24 with milliseconds) and returns its length.
+    private static func write(_ total: Int64, milliseconds: Int?, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         var days = total / 86_400
         var secs = total % 86_400
         if secs < 0 { secs += 86_400; days -= 1 }
         let (y, m, d) = civil(fromDays: days)
         let year = max(0, min(9999, y))
-        // Written straight into the string's storage: a GET of an active pack formats six.
-        return String(unsafeUninitializedCapacity: 20) { out in
-            func two(_ v: Int64, at i: Int) {
-                out[i] = ASCII.decimalDigit(UInt8(v / 10))
-                out[i + 1] = ASCII.decimalDigit(UInt8(v % 10))
-            }
-            two(year / 100, at: 0); two(year % 100, at: 2)
-            out[4] = UInt8(ascii: "-"); two(m, at: 5)
-            out[7] = UInt8(ascii: "-"); two(d, at: 8)
-            out[10] = UInt8(ascii: "T"); two(secs / 3600, at: 11)
-            out[13] = UInt8(ascii: ":"); two(secs % 3600 / 60, at: 14)
-            out[16] = UInt8(ascii: ":"); two(secs % 60, at: 17)
+        func two(_ v: Int64, at i: Int) {
+            out[i] = ASCII.decimalDigit(UInt8(v / 10))
+            out[i + 1] = ASCII.decimalDigit(UInt8(v % 10))
+        }
+        two(year / 100, at: 0); two(year % 100, at: 2)
+        out[4] = UInt8(ascii: "-"); two(m, at: 5)
+        out[7] = UInt8(ascii: "-"); two(d, at: 8)
+        out[10] = UInt8(ascii: "T"); two(secs / 3600, at: 11)
+        out[13] = UInt8(ascii: ":"); two(secs % 3600 / 60, at: 14)
+        out[16] = UInt8(ascii: ":"); two(secs % 60, at: 17)
+        guard let milliseconds else {
             out[19] = UInt8(ascii: "Z")
             return 20
         }
+        let ms = Int64(max(0, min(999, milliseconds)))
+        out[19] = UInt8(ascii: ".")
+        out[20] = ASCII.decimalDigit(UInt8(ms / 100)); two(ms % 100, at: 21)
+        out[23] = UInt8(ascii: "Z")
+        return 24
     }
 
     /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).

@@ -1,3 +1,5 @@
+import ASCIIBytes
+
 extension HTTPResponse {
     /// 1xx, 204 and 304 responses carry no content and no Content-Length
     /// (RFC 9110 §8.6, RFC 9112 §6.3).
@@ -18,7 +20,7 @@ extension HTTPResponse {
         // RFC 9110 §2.5: answer with the highest version we conform to (HTTP/1.1), also to
         // HTTP/1.0 requests.
         appendStatic(&out, "HTTP/1.1 ")
-        appendDecimal(&out, status)
+        ASCII.appendDecimal(status, to: &out)
         out.append(HTTPGrammar.space)
         HTTPStatus.reasonPhrase(status).withUTF8Buffer { out.append(contentsOf: $0) }
         appendStatic(&out, "\r\n")
@@ -48,7 +50,7 @@ extension HTTPResponse {
         }
         if !forbidsContent {
             appendStatic(&out, "Content-Length: ")
-            appendDecimal(&out, body.count)
+            ASCII.appendDecimal(body.count, to: &out)
             appendStatic(&out, "\r\n")
         }
         if !handlerSetDate {
@@ -86,26 +88,4 @@ extension HTTPResponse {
 @inline(__always)
 func appendStatic(_ out: inout [UInt8], _ text: StaticString) {
     text.withUTF8Buffer { out.append(contentsOf: $0) }
-}
-
-/// Appends a non-negative decimal without going through String.
-@inline(__always)
-func appendDecimal(_ out: inout [UInt8], _ value: Int) {
-    guard value > 0 else {
-        out.append(UInt8(ascii: "0"))
-        return
-    }
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var remaining = value
-    var count = 0
-    withUnsafeMutableBytes(of: &digits) { raw in
-        while remaining > 0 {
-            raw[19 - count] = UInt8(48 + remaining % 10)
-            remaining /= 10
-            count += 1
-        }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(20 - count)...]))
-    }
 }

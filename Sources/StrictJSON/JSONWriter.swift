@@ -255,24 +255,7 @@ public struct JSONWriter: Sendable {
 
     @inlinable
     mutating func appendDecimal(_ v: Int) {
-        var m = v.magnitude
-        if v < 0 { buffer.append(UInt8(ascii: "-")) }
-        if m < 10 {
-            buffer.append(ASCII.decimalDigit(UInt8(truncatingIfNeeded: m)))
-            return
-        }
-        let start = buffer.count
-        while m > 0 {
-            let (q, r) = m.quotientAndRemainder(dividingBy: 10)
-            buffer.append(ASCII.decimalDigit(UInt8(truncatingIfNeeded: r)))
-            m = q
-        }
-        var lo = start, hi = buffer.count - 1
-        while lo < hi {
-            buffer.swapAt(lo, hi)
-            lo += 1
-            hi -= 1
-        }
+        ASCII.appendDecimal(v, to: &buffer)
     }
 
     @inlinable

@@ -1,8 +1,10 @@
-import FoundationEssentials
+import ASCIIBytes
+import CertPackMock
 #if canImport(Glibc)
 import Glibc
 #endif
 import Logging
+import StrictJSON
 
 /// `--log-format`: one line per event, for people (`text`) or machines (`json`).
 enum LogFormat: String, CaseIterable {
@@ -22,57 +24,111 @@ struct LineLogHandler: LogHandler {
     }
 
     func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        let time = Self.timestamp()
-        let text: String
+        var bytes = LogLine.start(level: level, format: format)
         switch format {
         case .text:
-            text = "\(time) \(level.rawValue.uppercased()) \(message)\n"
+            bytes.append(contentsOf: message.description.utf8)
+            LogLine.endText(&bytes)
         case .json:
-            var fields: [(String, String)] = [("time", time), ("level", level.rawValue), ("message", message.description)]
-            for (k, v) in self.metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
-                fields.append((k, v.description))
+            var fields: [(String, String)] = [("level", level.rawValue), ("message", message.description)]
+            for (k, v) in self.metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }) { fields.append((k, v.description)) }
+            fields.sort { $0.0 < $1.0 }
+            var w = JSONWriter(reserving: 256)
+            w.objectStart()
+            for (key, value) in fields {
+                w.key(key)
+                // Numbers stay numbers in JSON logs.
+                if ["status", "code", "duration_ms", "port"].contains(key), Double(value) != nil { w.raw(value.utf8) } else { w.string(value) }
             }
-            text = "{" + fields.map { "\(Self.quote($0.0)):\(Self.value($0.0, $0.1))" }.joined(separator: ",") + "}\n"
+            LogLine.endJSON(&w, into: &bytes)
         }
-        StandardError.write(text)
+        StandardError.write(bytes)
     }
+}
 
-    /// Numbers stay numbers in JSON logs.
-    private static func value(_ key: String, _ v: String) -> String {
-        if ["status", "code", "duration_ms", "port"].contains(key), Double(v) != nil { return v }
-        return quote(v)
-    }
+/// The request log of the command line: each line formatted straight into bytes, in the
+/// format and with the fields `LineLogHandler` gives it through `LoggerRequestLog`, without
+/// swift-log's metadata dictionary and string interpolation on every request. Written with
+/// one write(2) before the answer is queued, so a crash never loses the line of a request
+/// that was answered.
+struct StandardErrorRequestLog: RequestLog {
+    let logLevel: Logger.Level
+    let format: LogFormat
 
-    private static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += "\\u" + padded(u.value, 4, radix: 16) } else { out.unicodeScalars.append(u) }
-            }
+    func isEnabled(_ level: Logger.Level) -> Bool { logLevel <= level }
+
+    func write(_ line: RequestLogLine) {
+        var bytes = LogLine.start(level: line.level, format: format)
+        switch format {
+        case .text:
+            line.appendMessage(to: &bytes)
+            LogLine.endText(&bytes)
+        case .json:
+            // The keys in LineLogHandler's order (sorted), the time last.
+            var w = JSONWriter(reserving: 320)
+            w.objectStart()
+            w.key("code"); if let code = line.errorCode { w.int(code) } else { w.string("") }
+            var duration: [UInt8] = []
+            ASCII.appendFixed(line.durationMilliseconds, places: 3, to: &duration)
+            w.key("duration_ms"); w.raw(duration)
+            w.key("level"); w.string(line.level.rawValue)
+            w.key("message"); w.string(line.message)
+            w.key("method"); w.string(line.method)
+            w.key("path"); w.string(line.path)
+            w.key("protocol"); w.string(line.protocolName)
+            w.key("status"); w.int(line.status)
+            LogLine.endJSON(&w, into: &bytes)
         }
-        return out + "\""
+        StandardError.write(bytes)
+    }
+}
+
+/// The parts every log line shares: text lines open with the time and level, JSON
+/// objects close with the time.
+enum LogLine {
+    /// A text line's `2026-12-02T00:23:11.123Z INFO `, or an empty buffer for JSON.
+    static func start(level: Logger.Level, format: LogFormat) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(192)
+        guard format == .text else { return bytes }
+        appendTime(to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        upperName(level).withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: " "))
+        return bytes
     }
 
-    private static func timestamp() -> String {
-        var t = timespec()
-        clock_gettime(CLOCK_REALTIME, &t)
-        var tm = tm()
-        var secs = t.tv_sec
-        gmtime_r(&secs, &tm)
-        return padded(tm.tm_year + 1900, 4) + "-" + padded(tm.tm_mon + 1, 2) + "-" + padded(tm.tm_mday, 2)
-            + "T" + padded(tm.tm_hour, 2) + ":" + padded(tm.tm_min, 2) + ":" + padded(tm.tm_sec, 2)
-            + "." + padded(t.tv_nsec / 1_000_000, 3) + "Z"
+    static func endText(_ bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\n"))
     }
 
-    /// `value` in `radix` with leading zeros up to `width` digits.
-    private static func padded(_ value: some BinaryInteger, _ width: Int, radix: Int = 10) -> String {
-        let digits = String(value, radix: radix)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    /// Adds `"time"` as the last key (after every other sorted key), closes the object and the line.
+    static func endJSON(_ w: inout JSONWriter, into bytes: inout [UInt8]) {
+        var time: [UInt8] = [UInt8(ascii: "\"")]
+        appendTime(to: &time)
+        time.append(UInt8(ascii: "\""))
+        w.key("time"); w.raw(time)
+        w.objectEnd()
+        bytes.append(contentsOf: w.bytes)
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// Wall-clock time with milliseconds, UTC.
+    static func appendTime(to bytes: inout [UInt8]) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        Timestamp.append(Int64(now.tv_sec), milliseconds: Int(now.tv_nsec / 1_000_000), to: &bytes)
+    }
+
+    private static func upperName(_ level: Logger.Level) -> StaticString {
+        switch level {
+        case .trace: "TRACE"
+        case .debug: "DEBUG"
+        case .info: "INFO"
+        case .notice: "NOTICE"
+        case .warning: "WARNING"
+        case .error: "ERROR"
+        case .critical: "CRITICAL"
+        }
     }
 }

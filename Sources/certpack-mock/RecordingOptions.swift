@@ -31,4 +31,10 @@ struct RecordingOptions: ParsableArguments {
         let format = try Self.logFormatSetting.resolve(choice: logFormat)
         return Logger(label: "certpack-mock") { _ in LineLogHandler(logLevel: level, format: format) }
     }
+
+    /// The per-request lines, in the logger's level and format.
+    func requestLog() throws -> StandardErrorRequestLog {
+        StandardErrorRequestLog(logLevel: try Self.logLevelSetting.resolve(choice: logLevel),
+                                format: try Self.logFormatSetting.resolve(choice: logFormat))
+    }
 }

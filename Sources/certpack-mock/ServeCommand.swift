@@ -49,10 +49,11 @@ struct Serve: ParsableCommand {
     func run() throws {
         let config = try makeConfiguration()
         let logger = try recording.logger()
+        let requestLog = try recording.requestLog()
         let signals = SignalWaiter()
         let mock: MockServer
         do {
-            mock = try MockServer.start(config, logger: logger)
+            mock = try MockServer.start(config, logger: logger, requestLog: requestLog)
         } catch let error as StateFileError {
             throw SettingError(description: error.description)
         } catch {

@@ -7,13 +7,18 @@ import Glibc
 /// Foundation).
 enum StandardError {
     static func write(_ text: String) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
+        write(Array(text.utf8))
+    }
+
+    static func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { all in
+            var offset = 0
+            while offset < all.count {
+                let n = Glibc.write(2, all.baseAddress! + offset, all.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                offset += n
+            }
         }
     }
 }

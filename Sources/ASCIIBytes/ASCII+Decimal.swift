@@ -1,0 +1,44 @@
+/// Numbers written as ASCII text straight into a byte buffer, without a String in between:
+/// status lines, Content-Length, JSON and log lines each write several per request.
+extension ASCII {
+    /// Appends `value` in decimal ("-12", "0", "404").
+    @inlinable
+    package static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var remaining = value.magnitude
+        if remaining < 10 {
+            out.append(decimalDigit(UInt8(truncatingIfNeeded: remaining)))
+            return
+        }
+        // Digits come out lowest first: write them at the end, then reverse them in place.
+        let start = out.count
+        while remaining > 0 {
+            let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
+            out.append(decimalDigit(UInt8(truncatingIfNeeded: digit)))
+            remaining = quotient
+        }
+        var low = start, high = out.count - 1
+        while low < high {
+            out.swapAt(low, high)
+            low += 1
+            high -= 1
+        }
+    }
+
+    /// Appends `value` rounded to exactly `places` decimals ("1.50", "0.04", "-0.5"), as log
+    /// lines write durations (String(format:) needs all of Foundation).
+    @inlinable
+    package static func appendFixed(_ value: Double, places: Int, to out: inout [UInt8]) {
+        var scale = 1
+        for _ in 0..<places { scale *= 10 }
+        let scaled = Int((value.magnitude * Double(scale)).rounded())
+        if value < 0 && scaled != 0 { out.append(UInt8(ascii: "-")) }
+        appendDecimal(scaled / scale, to: &out)
+        guard places > 0 else { return }
+        out.append(UInt8(ascii: "."))
+        // The fraction with its leading zeros: the digits of scale + fraction, less the leading 1.
+        let fractionStart = out.count
+        appendDecimal(scale + scaled % scale, to: &out)
+        out.remove(at: fractionStart)
+    }
+}

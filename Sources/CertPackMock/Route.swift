@@ -26,15 +26,24 @@ enum Route: Equatable {
 
     /// Matches on byte offsets into the path's UTF-8; Substrings are cut only for the
     /// segments the route keeps (Substring index arithmetic costs more than the match).
+    /// The segment bounds live on the stack: a route is matched on every request.
     private init(path: Substring, bytes: UnsafeBufferPointer<UInt8>) {
-        var bounds: [Range<Int>] = []
-        bounds.reserveCapacity(8)
-        var start = 0
-        for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "/") {
-            bounds.append(start..<i)
-            start = i + 1
+        var slashes = 0
+        for byte in bytes where byte == UInt8(ascii: "/") { slashes += 1 }
+        self = withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: slashes + 1) { storage in
+            var count = 0
+            var start = 0
+            for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "/") {
+                storage.initializeElement(at: count, to: start..<i)
+                count += 1
+                start = i + 1
+            }
+            storage.initializeElement(at: count, to: start..<bytes.count)
+            return Route(path: path, bytes: bytes, bounds: UnsafeBufferPointer(storage))
         }
-        bounds.append(start..<bytes.count)
+    }
+
+    private init(path: Substring, bytes: UnsafeBufferPointer<UInt8>, bounds: UnsafeBufferPointer<Range<Int>>) {
         func segment(_ k: Int) -> Substring {
             let utf8 = path.utf8
             let lower = utf8.index(utf8.startIndex, offsetBy: bounds[k].lowerBound)

@@ -304,11 +304,17 @@ start_mock "$BIN" "$WORK/mock.port" "${SERVER_PIN[@]}"
 py util.py wait "$MOCK_PORT" /__mock/health 10
 sleep 1
 IDLE_KB="$(py util.py rss "$MOCK_PID")"
-USED="$(py fill.py "$MOCK_PORT" "$ORDERS" --hosts 3)" || die "some orders failed"
+# Half the orders, then the rest: the journal (10,000 entries in the default configuration)
+# is full at half-way, so the second half's growth is what a stored pack costs alone.
+HALF=$((ORDERS / 2))
+py fill.py "$MOCK_PORT" "$HALF" --hosts 3 >/dev/null || die "some orders failed"
+sleep 1
+HALF_KB="$(py util.py rss "$MOCK_PID")"
+USED="$(py fill.py "$MOCK_PORT" $((ORDERS - HALF)) --hosts 3)" || die "some orders failed"
 [ "$USED" = $((ORDERS + 1)) ] || log "warning: quota used is $USED, expected $((ORDERS + 1)) (fixture pack + orders)"
 sleep 1
 AFTER_KB="$(py util.py rss "$MOCK_PID")"
-echo "RSS mock_idle_kb=$IDLE_KB mock_after_kb=$AFTER_KB orders=$ORDERS used=$USED nginx_idle_kb=$NGINX_IDLE_KB" | tee -a "$RAW" >&2
+echo "RSS mock_idle_kb=$IDLE_KB mock_half_kb=$HALF_KB mock_after_kb=$AFTER_KB orders=$ORDERS used=$USED nginx_idle_kb=$NGINX_IDLE_KB" | tee -a "$RAW" >&2
 stop "$MOCK_PID"
 
 # --- instructions per POST (callgrind) ------------------------------------------

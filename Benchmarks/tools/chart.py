@@ -29,7 +29,7 @@ MOCK_COLOR, NGINX_COLOR = "#e0662f", "#5b7fa8"
 # x layout: row labels, then the req/s panel, then the p99 panel; each panel ends in a ratio column
 LABEL_RIGHT = 152
 RPS_LEFT, RPS_BARS, RPS_RATIO_RIGHT = 162, 255, 515
-P99_LEFT, P99_BARS, P99_RATIO_RIGHT = 552, 240, WIDTH - 12
+P99_LEFT, P99_BARS, P99_RATIO_RIGHT = 552, 228, WIDTH - 12
 # y layout
 TOP = 118
 SECTION_H, ROW_H, BAR_H = 24, 30, 10

@@ -12,7 +12,8 @@
 # the build before everything is stopped, default 900), BENCH_TLS (0 skips the TLS rows of
 # Benchmarks/tls.sh; they add about 3 minutes), BENCH_MOCK_CONFIG (default: the mock as
 # it starts, one log line and one journal entry per request; tuned: --log-level warning
-# --journal-limit 0).
+# --journal-limit 0), BENCH_CHART_TO_DOCS (1 copies the run's chart.png to
+# docs/benchmark.png, the README's figure; default 0).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -398,4 +399,6 @@ if ratios:
 PY
 [ ! -s "$OUT/tls.md" ] || tee -a "$OUT/report.md" <"$OUT/tls.md"
 cp "$OUT/report.md" "$BENCH_DIR/results/latest.md"
+python3 "$TOOLS/chart.py" "$OUT" || { log "no chart: chart.py failed (the report stands)"; rm -f "$OUT/chart.png"; }
+if [ "${BENCH_CHART_TO_DOCS:-0}" = 1 ] && [ -s "$OUT/chart.png" ]; then cp "$OUT/chart.png" "$ROOT/docs/benchmark.png"; log "chart copied to docs/benchmark.png"; fi
 log "raw results in ${OUT#$ROOT/}"

@@ -1,8 +1,10 @@
-"""Turn run.sh's raw result lines (RUN, STARTUP, RSS, INSTR, MACHINE) into the
-markdown report (stdout).
+"""Turn run.sh's raw result lines (RUN, H2, STARTUP, RSS, INSTR, MACHINE) into the
+markdown report (stdout). read_raw, median_run and round_ratio are shared with
+tls_report.py and chart.py, so every view of a run reads and reduces it alike.
 
 usage: report.py RAW_FILE [CALLGRIND_TABLES_FILE]
 """
+import dataclasses
 import sys
 
 MIB = 1024
@@ -32,6 +34,57 @@ def median(values):
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
+def median_run(group):
+    """The run with the median req/s (the lower middle one of an even count)."""
+    return sorted(group, key=lambda r: float(r["rps"]))[(len(group) - 1) // 2]
+
+
+def round_ratio(mock_runs, nginx_runs, field):
+    """Median over rounds of mock/nginx, each round's two runs back to back."""
+    by_round = {r.get("round", "1"): float(r[field]) for r in nginx_runs}
+    ratios = [float(r[field]) / max(1e-9, by_round[r.get("round", "1")])
+              for r in mock_runs if r.get("round", "1") in by_round]
+    return median(ratios) if ratios else None
+
+
+@dataclasses.dataclass
+class Raw:
+    """run.sh's raw.txt: each line's key=value fields by kind (the report and the chart read it)."""
+    runs: list = dataclasses.field(default_factory=list)      # RUN (and ROW): wrk, HTTP/1.1
+    h2_runs: list = dataclasses.field(default_factory=list)   # H2: h2load, prior knowledge
+    tls_runs: list = dataclasses.field(default_factory=list)  # TLS: Benchmarks/tls.sh
+    startup: dict = dataclasses.field(default_factory=dict)   # STARTUP, by server name
+    rss: dict = dataclasses.field(default_factory=dict)
+    instr: dict = dataclasses.field(default_factory=dict)
+    nginx_instr: dict = dataclasses.field(default_factory=dict)
+    machine: list = dataclasses.field(default_factory=list)   # MACHINE lines as text
+
+
+def read_raw(path):
+    raw = Raw()
+    with open(path) as f:
+        for line in f.read().splitlines():
+            kind, _, rest = line.partition(" ")
+            if kind in ("RUN", "ROW"):
+                raw.runs.append(fields(rest))
+            elif kind == "H2":
+                raw.h2_runs.append(fields(rest))
+            elif kind == "TLS":
+                raw.tls_runs.append(fields(rest))
+            elif kind == "STARTUP":
+                name, _, rest = rest.partition(" ")
+                raw.startup[name] = fields(rest)
+            elif kind == "RSS":
+                raw.rss = fields(rest)
+            elif kind == "INSTR":
+                raw.instr = fields(rest)
+            elif kind == "NGINX_INSTR":
+                raw.nginx_instr = fields(rest)
+            elif kind == "MACHINE":
+                raw.machine.append(rest)
+    return raw
+
+
 def aggregate(runs):
     """Rows keyed (endpoint, conns, server): the run with the median req/s
     supplies req/s, p50 and p99; errors add up over all runs."""
@@ -41,7 +94,7 @@ def aggregate(runs):
     out = {}
     for key, group in rows.items():
         group.sort(key=lambda r: float(r["rps"]))
-        mid = group[(len(group) - 1) // 2]
+        mid = median_run(group)
         out[key] = {
             "rps": float(mid["rps"]), "p50_us": int(mid["p50_us"]), "p99_us": int(mid["p99_us"]),
             "min_rps": float(group[0]["rps"]), "max_rps": float(group[-1]["rps"]), "runs": len(group),
@@ -59,10 +112,8 @@ def aggregate(runs):
 
 
 def paired_ratio(mock, nginx, field):
-    """Median over rounds of mock/nginx, each round's two runs back to back."""
-    ratios = [float(m[field]) / max(1e-9, float(nginx["by_round"][rnd][field]))
-              for rnd, m in mock["by_round"].items() if rnd in nginx["by_round"]]
-    return median(ratios) if ratios else None
+    """round_ratio of two aggregated rows."""
+    return round_ratio(mock["by_round"].values(), nginx["by_round"].values(), field)
 
 
 def print_h2(runs):
@@ -80,12 +131,11 @@ def print_h2(runs):
     for key in sorted(rows, key=lambda k: (order.get(k[0], 9), -k[1], k[3] != "nginx")):
         endpoint, conns, streams, server = key
         group = sorted(rows[key], key=lambda r: float(r["rps"]))
-        mid = group[(len(group) - 1) // 2]
+        mid = median_run(group)
         ratio = "–"
         nginx = rows.get((endpoint, conns, streams, "nginx"))
         if server == "mock" and nginx:
-            by_round = {r["round"]: float(r["rps"]) for r in nginx}
-            value = median([float(r["rps"]) / max(1e-9, by_round[r["round"]]) for r in group if r["round"] in by_round])
+            value = round_ratio(group, nginx, "rps")
             ratio = f"{value:.2f}×"
             targets.append((f"HTTP/2 {endpoint} req/s at {conns}×{streams} ≥ 0.5× nginx", ratio, value >= 0.5))
         cpu = sum(int(r["server_cpu_us"]) for r in group) / max(1, sum(int(r["requests"]) for r in group))
@@ -96,26 +146,9 @@ def print_h2(runs):
 
 
 def main():
-    raw = open(sys.argv[1]).read().splitlines()
-    runs, startup, rss, instr, nginx_instr, machine = [], {}, {}, {}, {}, []
-    h2_runs = []
-    for line in raw:
-        kind, _, rest = line.partition(" ")
-        if kind in ("RUN", "ROW"):
-            runs.append(fields(rest))
-        elif kind == "STARTUP":
-            name, _, rest = rest.partition(" ")
-            startup[name] = fields(rest)
-        elif kind == "RSS":
-            rss = fields(rest)
-        elif kind == "INSTR":
-            instr = fields(rest)
-        elif kind == "NGINX_INSTR":
-            nginx_instr = fields(rest)
-        elif kind == "MACHINE":
-            machine.append(rest)
-        elif kind == "H2":
-            h2_runs.append(fields(rest))
+    raw = read_raw(sys.argv[1])
+    runs, h2_runs, startup, machine = raw.runs, raw.h2_runs, raw.startup, raw.machine
+    rss, instr, nginx_instr = raw.rss, raw.instr, raw.nginx_instr
 
     by_key = aggregate(runs)
     ratio_of = {}

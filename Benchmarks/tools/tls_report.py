@@ -8,6 +8,8 @@ import re
 import statistics
 import sys
 
+import report
+
 NAMES = {
     "wrk-GET": "GET keep-alive, HTTP/1.1 (wrk, 64 conns)",
     "wrk-POST": "POST order keep-alive, HTTP/1.1 (wrk, 64 conns)",
@@ -26,25 +28,26 @@ def h2load(path):
     print(f"rps={rps} requests={done} succeeded={ok} failed={failed} non2xx={int(done) - int(codes)} alpn={alpn}")
 
 
-def table(raw):
+def medians(tls_runs):
+    """{row: (mock req/s, nginx req/s, the mock's ALPN)}: medians over rounds, rows in NAMES order
+    that both servers ran (the TLS table and chart.py show these)."""
     rows = collections.defaultdict(lambda: collections.defaultdict(list))
     alpn = {}
-    for line in open(raw):
-        if not line.startswith("TLS "):
-            continue
-        fields = dict(f.split("=", 1) for f in line.split()[1:])
+    for fields in tls_runs:
         rows[fields["row"]][fields["server"]].append(float(fields["rps"]))
         if fields["server"] == "mock" and "alpn" in fields:
             alpn[fields["row"]] = fields["alpn"]
+    return {row: (statistics.median(rows[row]["mock"]), statistics.median(rows[row]["nginx"]), alpn.get(row, "h2"))
+            for row in NAMES if row in rows and rows[row]["mock"] and rows[row]["nginx"]}
+
+
+def table(raw):
     print("\n### TLS (the same ECDSA P-256 certificate for both; medians per second)\n")
     print("| row | mock | nginx | mock / nginx |")
     print("|---|---:|---:|---:|")
-    for row, name in NAMES.items():
-        if row not in rows or not rows[row]["mock"] or not rows[row]["nginx"]:
-            continue
-        mock, nginx = statistics.median(rows[row]["mock"]), statistics.median(rows[row]["nginx"])
-        note = f" (the mock spoke {alpn[row]})" if row.startswith("h2") and alpn.get(row, "h2") != "h2" else ""
-        print(f"| {name}{note} | {mock:.0f} | {nginx:.0f} | {mock / nginx:.2f}x |")
+    for row, (mock, nginx, alpn) in medians(report.read_raw(raw).tls_runs).items():
+        note = f" (the mock spoke {alpn})" if row.startswith("h2") and alpn != "h2" else ""
+        print(f"| {NAMES[row]}{note} | {mock:.0f} | {nginx:.0f} | {mock / nginx:.2f}x |")
 
 
 if __name__ == "__main__":

@@ -186,8 +186,11 @@ def main():
     if rss:
         idle, after, orders = int(rss["mock_idle_kb"]), int(rss["mock_after_kb"]), int(rss["orders"])
         per_pack = (after - idle) * 1024 / orders
+        # The second half's growth: the journal is full by half-way, so this is a pack alone.
+        half = int(rss["mock_half_kb"]) if "mock_half_kb" in rss else None
+        own = (after - half) * 1024 / (orders - orders // 2) if half else per_pack
         targets.append(("idle RSS < 15 MiB", f"{idle / MIB:.1f} MiB", idle < 15 * MIB))
-        targets.append(("RSS per stored pack < 400 B", f"{per_pack:.0f} B", per_pack < 400))
+        targets.append(("RSS per stored pack < 300 B (second half of the orders)", f"{own:.0f} B", own < 300))
 
     print("| target | measured | |")
     print("|---|---:|---|")
@@ -203,7 +206,9 @@ def main():
     if rss:
         print(f"- Mock RSS idle: {idle / MIB:.1f} MiB; after {orders:,} orders of 3 hosts "
               f"(quota `used` = {rss['used']}): {after / MIB:.1f} MiB; "
-              f"{per_pack:.0f} bytes per stored pack. nginx idle (master + worker): "
+              f"{per_pack:.0f} bytes per order overall, journal included"
+              + (f", {own:.0f} bytes per pack over the second half (journal full)" if half else "")
+              + ". nginx idle (master + worker): "
               f"{int(rss['nginx_idle_kb']) / MIB:.1f} MiB")
     for endpoint in ("POST", "GET"):
         m, n = by_key.get((endpoint, "64", "mock")), by_key.get((endpoint, "64", "nginx"))

@@ -7,7 +7,7 @@ extension MockState {
         let packs = service.snapshotAll()
         w.objectStart()
         w.key("clock"); w.objectStart()
-        w.key("now"); w.string(Timestamp.rfc3339(clock.now()))
+        w.key("now"); Timestamp.write(clock.now(), into: &w)
         w.key("mode"); w.string(clock.mode.rawValue)
         w.objectEnd()
         w.key("lifecycle_mode"); w.string(service.lifecycleMode.rawValue)

@@ -60,9 +60,9 @@ extension PackSnapshot {
         w.key("issuer"); w.string(c.issuer)
         w.key("zone_id"); w.string(pack.zoneID)
         w.key("priority"); w.int(c.priority)
-        w.key("uploaded_on"); w.string(Timestamp.rfc3339(c.uploadedOn))
-        w.key("modified_on"); w.string(Timestamp.rfc3339(c.uploadedOn))
-        w.key("expires_on"); w.string(Timestamp.rfc3339(c.expiresOn))
+        w.key("uploaded_on"); Timestamp.write(c.uploadedOn, into: &w)
+        w.key("modified_on"); Timestamp.write(c.uploadedOn, into: &w)
+        w.key("expires_on"); Timestamp.write(c.expiresOn, into: &w)
         w.objectEnd()
     }
 

@@ -11,7 +11,7 @@ extension RequestJournal.Entry {
     func write(into w: inout JSONWriter, bodies: Bodies = .request) {
         w.objectStart()
         w.key("sequence"); w.int(sequence)
-        w.key("time"); w.string(Timestamp.rfc3339(time))
+        w.key("time"); Timestamp.write(time, into: &w)
         w.key("method"); w.string(method)
         w.key("path"); w.string(path)
         w.key("query"); if let q = query { w.string(q) } else { w.null() }

@@ -1,12 +1,14 @@
 import ASCIIBytes
+import StrictJSON
 
 /// RFC 3339 UTC timestamps (`2026-11-29T04:36:06Z`) without a DateFormatter,
 /// which is costly to build and not needed for whole seconds.
 package enum Timestamp {
-    static func rfc3339(_ secondsSince1970: Double) -> String {
-        // Written straight into the string's storage: a GET of an active pack formats six.
-        String(unsafeUninitializedCapacity: 20) { out in
-            write(Int64(secondsSince1970.rounded(.down)), milliseconds: nil, into: out)
+    /// The timestamp as a JSON string value, written straight into the output: a GET of
+    /// an active pack writes six.
+    static func write(_ secondsSince1970: Double, into w: inout JSONWriter) {
+        w.plainString(byteCount: 20) { out in
+            _ = write(Int64(secondsSince1970.rounded(.down)), milliseconds: nil, into: out)
         }
     }
 

@@ -6,7 +6,7 @@ extension VirtualClock {
     func write(into w: inout JSONWriter) {
         let now = now()
         w.objectStart()
-        w.key("now"); w.string(Timestamp.rfc3339(now))
+        w.key("now"); Timestamp.write(now, into: &w)
         w.key("epoch_seconds"); w.double(now)
         w.key("mode"); w.string(mode.rawValue)
         w.objectEnd()

@@ -163,6 +163,22 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Writes a string value of exactly `byteCount` bytes that `fill` writes straight into
+    /// the output, for text the caller formats itself and knows needs no escaping (ASCII
+    /// without quote, backslash or control bytes: timestamps, hex). `fill` must write every byte.
+    @inlinable
+    public mutating func plainString(byteCount: Int, _ fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
+        separate()
+        buffer.append(UInt8(ascii: "\""))
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: byteCount))
+        buffer.withUnsafeMutableBufferPointer { all in
+            fill(UnsafeMutableBufferPointer(rebasing: all[start..<start + byteCount]))
+        }
+        buffer.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
     /// Writes a pre-serialised JSON fragment verbatim, as one value.
     @inlinable
     public mutating func raw(_ fragment: [UInt8]) {

@@ -11,7 +11,7 @@ import TLS
 struct TLSOptions: ParsableArguments {
     static let tlsSetting = Setting("tls", env: "CERTPACK_MOCK_TLS", default: Switch.on)
     static let hostnameSetting = Setting<String>("tls-hostname", env: "CERTPACK_MOCK_TLS_HOSTNAME", unsetMeans: "none")
-    static let directorySetting = Setting<String>("tls-dir", env: "CERTPACK_MOCK_TLS_DIR", unsetMeans: "a new CA at every start")
+    static let directorySetting = Setting<String>("tls-dir", env: "CERTPACK_MOCK_TLS_DIR", unsetMeans: "a new CA in each run, made on first need")
     static let certificateSetting = Setting<String>("tls-cert", env: "CERTPACK_MOCK_TLS_CERT")
     static let keySetting = Setting<String>("tls-key", env: "CERTPACK_MOCK_TLS_KEY")
     static let caOutSetting = Setting<String>("tls-ca-out", env: "CERTPACK_MOCK_TLS_CA_OUT")

@@ -55,7 +55,11 @@ struct TLSOptions: ParsableArguments {
         let rawNames = !tlsHostname.isEmpty ? tlsHostname
             : (Self.hostnameSetting.environmentText ?? "").split(separator: ",").map(String.init)
         let extra = try rawNames.map { raw -> SubjectAlternativeName in
-            do { return try SubjectAlternativeName(parsing: Self.trimmed(raw)) } catch { throw SettingError(description: "\(error)") }
+            do {
+                let name = try SubjectAlternativeName(parsing: Self.trimmed(raw))
+                try name.checkEncodable()
+                return name
+            } catch { throw SettingError(description: "\(error)") }
         }
         var names = SubjectAlternativeName.defaults
         for name in extra where !names.contains(name) { names.append(name) }
@@ -98,27 +102,30 @@ struct TLSOptions: ParsableArguments {
                 return TLSContextProvider(ready: try TLSServerContext(identity: identity, applicationProtocols: protocols))
             case .stored(let directory, let names):
                 let authority = try CertificateAuthority.stored(in: directory).authority
-                let provider = TLSContextProvider(issuingFor: names, by: authority, applicationProtocols: protocols, reportFailure: report)
-                try Self.writeCertificateAuthority(of: provider, to: plan.caOut)
-                return provider
+                return try Self.ownCertificate(for: names, by: authority, protocols: protocols, caOut: plan.caOut, report: report)
             case .generated(let names):
-                let provider = TLSContextProvider(issuingFor: names, applicationProtocols: protocols, reportFailure: report)
-                try Self.writeCertificateAuthority(of: provider, to: plan.caOut)
-                return provider
+                return try Self.ownCertificate(for: names, by: nil, protocols: protocols, caOut: plan.caOut, report: report)
             }
         } catch let error as TLSError {
             throw SettingError(description: "TLS: \(error.description)")
         }
     }
 
-    /// `--tls-ca-out`: makes the context now, since the CA must be on disk before clients start.
-    private static func writeCertificateAuthority(of provider: TLSContextProvider, to path: String?) throws {
-        guard let path, let pem = try provider.context().identity.certificateAuthorityPEM else { return }
-        do {
-            try String(decoding: pem, as: UTF8.self).write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw SettingError(description: "--tls-ca-out \(path): \(error)")
+    /// The mock's own certificate, made on first need; made now with `--tls-ca-out`, since the CA
+    /// file must exist before clients start (a failure then stops start-up instead of being logged).
+    private static func ownCertificate(for names: [SubjectAlternativeName], by authority: CertificateAuthority?, protocols: [ApplicationProtocol],
+                                       caOut: String?, report: @escaping @Sendable (TLSError) -> Void) throws -> TLSContextProvider {
+        guard let caOut else {
+            return TLSContextProvider(issuingFor: names, by: authority, applicationProtocols: protocols, reportFailure: report)
         }
+        let provider = TLSContextProvider(issuingFor: names, by: authority, applicationProtocols: protocols)
+        guard let pem = try provider.context().identity.certificateAuthorityPEM else { return provider }
+        do {
+            try String(decoding: pem, as: UTF8.self).write(toFile: caOut, atomically: true, encoding: .utf8)
+        } catch {
+            throw SettingError(description: "--tls-ca-out \(caOut): \(error)")
+        }
+        return provider
     }
 
     /// The start-up line for HTTPS, after the listening line; read from the plan, so it makes nothing.

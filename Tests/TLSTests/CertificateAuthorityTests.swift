@@ -113,4 +113,10 @@ import Testing
         let names = [try SubjectAlternativeName(parsing: "1:2:3:::::::9")]
         #expect(throws: TLSError.self) { try Fixture.authority.issueServerIdentity(for: names) }
     }
+
+    @Test func aBadIPv6IsRefusedBeforeAnyCertificateIsMade() throws {
+        #expect(throws: TLSError.self) { try SubjectAlternativeName(parsing: "1:2:3:::::::9").checkEncodable() }
+        try SubjectAlternativeName(parsing: "[::ffff:10.0.0.1]").checkEncodable()
+        try SubjectAlternativeName(parsing: "mock.test").checkEncodable()
+    }
 }

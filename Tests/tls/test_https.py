@@ -288,6 +288,7 @@ def test_user_pem_files_are_served(tmp_path):
     (["--tls-cert", "missing.pem", "--tls-key", "server.key"], "No such file"),
     (["--tls-cert", "server.pem", "--tls-key", "server.key", "--tls-dir", "d"], "exclude each other"),
     (["--tls-hostname", "bad name"], "neither a DNS name"),
+    (["--tls-hostname", "1:2:3:::::::9"], "is not an IP address"),
     (["--tls", "maybe"], "is not one of on, off"),
 ])
 def test_bad_tls_settings_stop_start_up_with_a_message(tmp_path, args, message):

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The mock's own certificate authority: made at start-up (or kept in a folder so it is
+/// The mock's own certificate authority: made in memory when first needed (or kept in a folder so it is
 /// trusted once, like mkcert's CAROOT), it signs the server certificate the mock presents.
 public struct CertificateAuthority: Sendable {
     /// The CA certificate in PEM: what clients are told to trust.

@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks", "StrictJSON", "TestSupport"]),
         .testTarget(
             name: "CertPackMockTests",
-            dependencies: ["CertPackMock", "HTTPServer", "StrictJSON", "CertificatePacks", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["CertPackMock", "HTTPServer", "StrictJSON", "CertificatePacks", "TestSupport", "TLS", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -69,7 +69,7 @@ private let cleartextContext = makeContext(tls: nil, overTLS: false)
 
 private func makeContext(tls: TLSServerContext?, overTLS: Bool) -> ServerContext {
     var configuration = HTTPServerConfiguration(port: 0, maxBodyBytes: 4096)
-    configuration.tls = tls
+    configuration.tls = tls.map { TLSContextProvider(ready: $0) }
     return ServerContext(configuration: configuration, handler: EchoHandler(overTLS: overTLS),
                          errorResponder: { HTTPResponse(status: $0.status, body: Array($0.message.utf8)) }, tracker: ConnectionTracker())
 }

@@ -24,7 +24,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// Most connections open at once; further ones are accepted and closed at once.
     public var maxConnections: Int
     /// HTTPS on the same port (a first byte of 0x16 is a TLS handshake); nil: cleartext only.
-    public var tls: TLSServerContext? = nil
+    /// The provider may make its context on the first handshake rather than at start-up.
+    public var tls: TLSContextProvider? = nil
 
     public init(
         hosts: [String] = ["127.0.0.1", "::1"],

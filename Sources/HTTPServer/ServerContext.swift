@@ -26,7 +26,7 @@ final class ServerContext: Sendable {
         self.tracker = tracker
         self.protocols = protocols
         self.tls = configuration.tls.map {
-            TLSServerSupport(tls: $0, configuration: configuration, handler: handler, errorResponder: errorResponder, tracker: tracker, protocols: protocols)
+            TLSServerSupport(provider: $0, configuration: configuration, handler: handler, errorResponder: errorResponder, tracker: tracker, protocols: protocols)
         }
     }
 }

@@ -6,7 +6,8 @@ import TLS
 /// encrypted and handed to the socket). Once the handshake is done, ALPN picks the
 /// session: `h2` gets the server's HTTP/2 session, anything else (or no ALPN) HTTP/1.1.
 ///
-/// Failures never reach the session: a handshake that fails sends OpenSSL's alert and
+/// Failures never reach the session: a context that cannot be made (reported once by its
+/// provider) closes the connection; a handshake that fails sends OpenSSL's alert and
 /// closes once it is flushed; one that never finishes counts as a request head, so the
 /// transport's header timeout (its Dispatch sweep timer) closes it.
 ///
@@ -26,7 +27,7 @@ final class TLSConnectionLayer: ConnectionProtocolHandler, ConnectionTransport, 
     private var peerClosed = false
 
     init?(outer: any ConnectionTransport, support: TLSServerSupport, openedAt: UInt64) {
-        guard let engine = try? TLSEngine(context: support.tls) else { return nil }
+        guard let tls = try? support.provider.context(), let engine = try? TLSEngine(context: tls) else { return nil }
         self.outer = outer
         self.engine = engine
         self.support = support

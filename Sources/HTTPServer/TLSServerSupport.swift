@@ -1,11 +1,12 @@
 import TLS
 
-/// What TLS connections share: the OpenSSL context, and the server context their sessions
-/// get, one per (TLS version, ALPN) pair, made at start-up. Those contexts' handler stamps
+/// What TLS connections share: the provider of the OpenSSL context (made on the first
+/// handshake unless it was made at start-up), and the server context their sessions get,
+/// one per (TLS version, ALPN) pair, made at start-up. Those contexts' handler stamps
 /// every request with how it came (`HTTPRequest.tls`) so the journal and logs can say, and
 /// their protocols leave out the h2c Upgrade, which is for cleartext only (RFC 9113 §3.1).
 final class TLSServerSupport: Sendable {
-    let tls: TLSServerContext
+    let provider: TLSContextProvider
     private let variants: [Variant]
     private let make: @Sendable (TLSConnectionInfo) -> ServerContext
 
@@ -14,9 +15,9 @@ final class TLSServerSupport: Sendable {
         let context: ServerContext
     }
 
-    init(tls: TLSServerContext, configuration: HTTPServerConfiguration, handler: any HTTPHandler,
+    init(provider: TLSContextProvider, configuration: HTTPServerConfiguration, handler: any HTTPHandler,
          errorResponder: @escaping @Sendable (HTTPProtocolError) -> HTTPResponse, tracker: ConnectionTracker, protocols: ServerProtocols) {
-        self.tls = tls
+        self.provider = provider
         var cleartext = configuration
         cleartext.tls = nil
         var insideTLS = protocols

@@ -4,12 +4,14 @@ import Glibc
 import Darwin
 #endif
 
-/// The mock's own certificate authority: made at start-up (or kept in a folder so it is
+/// The mock's own certificate authority: made in memory when first needed (or kept in a folder so it is
 /// trusted once, like mkcert's CAROOT), it signs the server certificate the mock presents.
 public struct CertificateAuthority: Sendable {
     /// The CA certificate in PEM: what clients are told to trust.
     public let certificatePEM: [UInt8]
-    let privateKeyPEM: [UInt8]
+    /// Kept parsed, so issuing a server certificate needs no PEM round trip.
+    let certificate: Certificate
+    let key: PrivateKey
 
     static let validityDays = 3650
     /// Apple's limit for certificates under a locally trusted root; mkcert's choice too.
@@ -17,10 +19,14 @@ public struct CertificateAuthority: Sendable {
     static let certificateFileName = "ca.pem"
     static let keyFileName = "ca-key.pem"
 
-    init(certificatePEM: [UInt8], privateKeyPEM: [UInt8]) {
+    init(certificate: Certificate, key: PrivateKey, certificatePEM: [UInt8]) {
+        self.certificate = certificate
+        self.key = key
         self.certificatePEM = certificatePEM
-        self.privateKeyPEM = privateKeyPEM
     }
+
+    /// The CA key as unencrypted PKCS #8 PEM, encoded when asked (only `--tls-dir` stores it).
+    func privateKeyPEM() throws(TLSError) -> [UInt8] { try key.pem() }
 
     /// A fresh CA (ECDSA P-256), living as long as the process unless written somewhere.
     public static func generate() throws(TLSError) -> CertificateAuthority {
@@ -30,7 +36,7 @@ public struct CertificateAuthority: Sendable {
         let builder = CertificateBuilder(subjectCommonName: "CertPackMock local CA \(tag.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())",
                                          validityDays: validityDays, profile: .certificateAuthority)
         let certificate = try builder.build(subjectKey: key, issuer: nil, signingKey: key)
-        return CertificateAuthority(certificatePEM: try certificate.pem(), privateKeyPEM: try key.pem())
+        return CertificateAuthority(certificate: certificate, key: key, certificatePEM: try certificate.pem())
     }
 
     /// The CA kept in `directory` (`ca.pem`, `ca-key.pem` 0600), made and stored there on the
@@ -55,7 +61,7 @@ public struct CertificateAuthority: Sendable {
             return (authority, false)
         case (false, false):
             let authority = try generate()
-            try PEMFile.write(authority.privateKeyPEM, to: keyPath, mode: 0o600, what: "the CA key")
+            try PEMFile.write(try authority.privateKeyPEM(), to: keyPath, mode: 0o600, what: "the CA key")
             try PEMFile.write(authority.certificatePEM, to: certificatePath, mode: 0o644, what: "the CA certificate")
             return (authority, true)
         case (true, false), (false, true):
@@ -72,20 +78,18 @@ public struct CertificateAuthority: Sendable {
         guard certificate.secondsUntilExpiry() > 86_400 else {
             throw TLSError("the CA in \(certificatePath) expires within a day or has expired; move the folder's two files away to make a new one")
         }
-        return CertificateAuthority(certificatePEM: certificatePEM, privateKeyPEM: keyPEM)
+        return CertificateAuthority(certificate: certificate, key: key, certificatePEM: certificatePEM)
     }
 
     /// A new server certificate (and key) for `names`, signed by this CA.
     public func issueServerIdentity(for names: [SubjectAlternativeName]) throws(TLSError) -> TLSIdentity {
-        let caCertificate = try Certificate.all(pem: certificatePEM, source: "the CA certificate")[0]
-        let caKey = try PrivateKey(pem: privateKeyPEM, source: "the CA key")
         let serverKey = try PrivateKey.generateP256()
         var commonName = "localhost"
         for case .dns(let name) in names { commonName = name; break }
         let builder = CertificateBuilder(subjectCommonName: commonName, validityDays: Self.serverValidityDays,
                                          profile: .server(names: names))
-        let certificate = try builder.build(subjectKey: serverKey, issuer: caCertificate, signingKey: caKey)
-        return TLSIdentity(certificateChainPEM: try certificate.pem(), privateKeyPEM: try serverKey.pem(),
+        let serverCertificate = try builder.build(subjectKey: serverKey, issuer: certificate, signingKey: key)
+        return TLSIdentity(chain: [serverCertificate], key: serverKey, certificateChainPEM: try serverCertificate.pem(),
                            certificateAuthorityPEM: certificatePEM, names: names)
     }
 }

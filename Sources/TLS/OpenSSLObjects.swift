@@ -1,7 +1,23 @@
 import COpenSSL
 
-/// An `EVP_PKEY` owned by Swift: freed with the object. Used on one thread at a time.
-final class PrivateKey {
+/// OpenSSL's library set-up, once per process before its first use. Without this, the first
+/// OpenSSL call would also read the system's openssl.cnf; the mock sets its own protocol
+/// versions, suites and curves, so the file could only change what clients see.
+enum OpenSSLLibrary {
+    private static let initialized: Bool = {
+        OPENSSL_init_ssl(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG), nil) == 1
+    }()
+
+    /// Called at every entry point that makes or parses OpenSSL objects; a no-op after the first.
+    static func initialize() { _ = initialized }
+}
+
+/// An `EVP_PKEY` owned by Swift: freed with the object.
+///
+/// `@unchecked Sendable`: the key is never changed after `init` (generated or parsed there);
+/// OpenSSL 3 allows an unchanged key to be used for signing and by contexts from several
+/// threads at once (openssl-threads(7)), and its reference count is atomic.
+final class PrivateKey: @unchecked Sendable {
     let pointer: OpaquePointer
 
     init(taking pointer: OpaquePointer) { self.pointer = pointer }
@@ -9,12 +25,14 @@ final class PrivateKey {
 
     /// A new ECDSA key on P-256 (secp256r1), the curve every TLS client supports.
     static func generateP256() throws(TLSError) -> PrivateKey {
+        OpenSSLLibrary.initialize()
         guard let key = cpm_EVP_PKEY_generate_P256() else { throw TLSError.fromQueue("cannot generate a P-256 key") }
         return PrivateKey(taking: key)
     }
 
     /// The first private key in `pem` (PKCS #8, or the traditional EC / RSA forms).
     convenience init(pem: [UInt8], source: String) throws(TLSError) {
+        OpenSSLLibrary.initialize()
         let bio = try MemoryBIO(reading: pem)
         OpenSSLErrorQueue.clear()
         guard let key = PEM_read_bio_PrivateKey(bio.pointer, nil, nil, nil) else {
@@ -34,7 +52,10 @@ final class PrivateKey {
 }
 
 /// An `X509` certificate owned by Swift.
-final class Certificate {
+///
+/// `@unchecked Sendable`: as for `PrivateKey`, never changed after it is built or parsed;
+/// OpenSSL takes its own lock for the extension cache it fills on first read.
+final class Certificate: @unchecked Sendable {
     let pointer: OpaquePointer
 
     init(taking pointer: OpaquePointer) { self.pointer = pointer }
@@ -42,6 +63,7 @@ final class Certificate {
 
     /// Every certificate in `pem`, in order (a chain: the server's first).
     static func all(pem: [UInt8], source: String) throws(TLSError) -> [Certificate] {
+        OpenSSLLibrary.initialize()
         let bio = try MemoryBIO(reading: pem)
         var certificates: [Certificate] = []
         OpenSSLErrorQueue.clear()

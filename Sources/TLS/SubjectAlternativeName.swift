@@ -1,3 +1,5 @@
+import COpenSSL
+
 /// A name a server certificate is valid for (RFC 5280 §4.2.1.6): a DNS name or an IP address.
 public enum SubjectAlternativeName: Sendable, Hashable, CustomStringConvertible {
     case dns(String)
@@ -23,6 +25,20 @@ public enum SubjectAlternativeName: Sendable, Hashable, CustomStringConvertible 
             throw TLSError("--tls-hostname '\(text)' is neither a DNS name (letters, digits, '-', '.', an optional leading '*.') nor an IP address")
         }
         self = .dns(lowered)
+    }
+
+    /// Refuses what passes the syntax check above but cannot go into a certificate (e.g. the
+    /// IPv6 text "1:2:3:::::::9"), with the same conversion the certificate uses. Called at
+    /// start-up, since the certificate itself is made on first need.
+    public func checkEncodable() throws(TLSError) {
+        guard case .ipAddress(let address) = self else { return }
+        OpenSSLLibrary.initialize()
+        OpenSSLErrorQueue.clear()
+        guard let octets = a2i_IPADDRESS(address) else {
+            OpenSSLErrorQueue.clear()
+            throw TLSError("--tls-hostname '\(address)' is not an IP address")
+        }
+        ASN1_STRING_free(octets)
     }
 
     public var description: String {

@@ -1,16 +1,19 @@
 /// What the server presents in its handshakes: a certificate chain (the server's certificate
-/// first) and its private key, as PEM, plus the CA that signed it when the mock made it.
+/// first) and its private key, plus the CA that signed it when the mock made it. Kept parsed,
+/// as OpenSSL objects, so the TLS context takes them without a PEM round trip.
 public struct TLSIdentity: Sendable {
-    public var certificateChainPEM: [UInt8]
-    var privateKeyPEM: [UInt8]
+    public let certificateChainPEM: [UInt8]
+    let chain: [Certificate]
+    let key: PrivateKey
     /// The mock's CA in PEM (served at `/__mock/tls/ca.pem`); nil with the user's own certificate.
     public var certificateAuthorityPEM: [UInt8]?
     /// The names the certificate covers, when the mock made it.
     public var names: [SubjectAlternativeName]
 
-    init(certificateChainPEM: [UInt8], privateKeyPEM: [UInt8], certificateAuthorityPEM: [UInt8]?, names: [SubjectAlternativeName]) {
+    init(chain: [Certificate], key: PrivateKey, certificateChainPEM: [UInt8], certificateAuthorityPEM: [UInt8]?, names: [SubjectAlternativeName]) {
+        self.chain = chain
+        self.key = key
         self.certificateChainPEM = certificateChainPEM
-        self.privateKeyPEM = privateKeyPEM
         self.certificateAuthorityPEM = certificateAuthorityPEM
         self.names = names
     }
@@ -28,6 +31,9 @@ public struct TLSIdentity: Sendable {
         if certificates[0].secondsUntilExpiry() <= 0 {
             throw TLSError("--tls-cert \(certificateFile) has expired; clients would refuse it")
         }
-        return TLSIdentity(certificateChainPEM: chain, privateKeyPEM: keyPEM, certificateAuthorityPEM: nil, names: [])
+        return TLSIdentity(chain: certificates, key: key, certificateChainPEM: chain, certificateAuthorityPEM: nil, names: [])
     }
+
+    /// The private key as unencrypted PKCS #8 PEM, encoded when asked.
+    func privateKeyPEM() throws(TLSError) -> [UInt8] { try key.pem() }
 }

@@ -21,6 +21,7 @@ public final class TLSServerContext: @unchecked Sendable {
         + "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
 
     public init(identity: TLSIdentity, applicationProtocols: [ApplicationProtocol] = [.http2, .http1]) throws(TLSError) {
+        OpenSSLLibrary.initialize()
         OpenSSLErrorQueue.clear()
         guard let method = TLS_server_method(), let ctx = SSL_CTX_new(method) else {
             throw TLSError.fromQueue("cannot create a TLS context")
@@ -47,8 +48,8 @@ public final class TLSServerContext: @unchecked Sendable {
         let sessionContext: [UInt8] = Array("certpack-mock".utf8)
         _ = SSL_CTX_set_session_id_context(ctx, sessionContext, UInt32(sessionContext.count))
 
-        let certificates = try Certificate.all(pem: identity.certificateChainPEM, source: "the server certificate")
-        let key = try PrivateKey(pem: identity.privateKeyPEM, source: "the server key")
+        let certificates = identity.chain
+        let key = identity.key
         guard SSL_CTX_use_certificate(ctx, certificates[0].pointer) == 1 else { throw TLSError.fromQueue("cannot use the server certificate") }
         for intermediate in certificates.dropFirst() {
             guard cpm_SSL_CTX_add1_chain_cert(ctx, intermediate.pointer) == 1 else { throw TLSError.fromQueue("cannot use the certificate chain") }

@@ -86,7 +86,7 @@ struct Serve: ParsableCommand {
             journalCapacity: try recording.journalCapacity(),
             stateFile: try state.resolvedStateFile())
         configuration.server = server
-        configuration.server.tls = try tls.context(http2: true)
+        configuration.server.tls = try tls.provider(http2: true, logger: try recording.logger())
         return configuration
     }
 }

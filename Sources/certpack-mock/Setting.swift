@@ -1,5 +1,10 @@
 import ArgumentParser
 import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One option's environment-variable twin and default, each written once: `help(_:)` puts
 /// them in `--help` and the `resolve` methods apply them, so the two cannot disagree.
@@ -37,10 +42,11 @@ struct Setting<Value: ExpressibleByArgument & Sendable>: Sendable {
         ArgumentHelp("\(abstract) (env: \(env)\(shownDefault.map { ", default: \($0)" } ?? ""))")
     }
 
-    /// The variable's text when it is set and not empty.
+    /// The variable's text when it is set and not empty. One `getenv`, not
+    /// `ProcessInfo.environment`, which copies the whole environment into a dictionary per read.
     var environmentText: String? {
-        guard let raw = ProcessInfo.processInfo.environment[env], !raw.isEmpty else { return nil }
-        return raw
+        guard let raw = getenv(env), raw.pointee != 0 else { return nil }
+        return String(cString: raw)
     }
 
     /// The flag, else the variable, else the default (nil for a setting without one).

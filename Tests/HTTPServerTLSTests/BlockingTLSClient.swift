@@ -11,19 +11,21 @@ final class BlockingTLSClient {
     private let ctx: OpaquePointer
     let ssl: OpaquePointer
 
-    /// Connects and shakes hands; throws when the handshake fails.
-    init(port: Int, trusting caPEM: [UInt8], alpn: [String] = ["http/1.1"], timeout: Int = 10) throws {
+    /// Connects and shakes hands; throws when the handshake fails. `caPEM` nil: no verification.
+    init(port: Int, trusting caPEM: [UInt8]?, alpn: [String] = ["http/1.1"], timeout: Int = 10) throws {
         fd = try BlockingTLSClient.connect(port: port, timeout: timeout)
         ctx = SSL_CTX_new(TLS_client_method())!
         let store = SSL_CTX_get_cert_store(ctx)
-        let bio = BIO_new(BIO_s_mem())!
-        _ = caPEM.withUnsafeBytes { BIO_write(bio, $0.baseAddress, Int32($0.count)) }
-        if let ca = PEM_read_bio_X509(bio, nil, nil, nil) {
-            X509_STORE_add_cert(store, ca)
-            X509_free(ca)
+        if let caPEM {
+            let bio = BIO_new(BIO_s_mem())!
+            _ = caPEM.withUnsafeBytes { BIO_write(bio, $0.baseAddress, Int32($0.count)) }
+            if let ca = PEM_read_bio_X509(bio, nil, nil, nil) {
+                X509_STORE_add_cert(store, ca)
+                X509_free(ca)
+            }
+            BIO_free(bio)
         }
-        BIO_free(bio)
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
+        SSL_CTX_set_verify(ctx, caPEM == nil ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nil)
         ssl = SSL_new(ctx)!
         SSL_set_fd(ssl, fd)
         SSL_set1_host(ssl, "localhost")
@@ -47,6 +49,17 @@ final class BlockingTLSClient {
     }
 
     var alpn: String? { TLSEngine.selectedALPN(of: ssl) }
+
+    /// The server's certificate as DER, to compare what different connections were shown.
+    var peerCertificateDER: [UInt8] {
+        guard let certificate = SSL_get1_peer_certificate(ssl) else { return [] }
+        defer { X509_free(certificate) }
+        var der: UnsafeMutablePointer<UInt8>?
+        let count = i2d_X509(certificate, &der)
+        guard count > 0, let der else { return [] }
+        defer { CRYPTO_free(der, nil, 0) }
+        return Array(UnsafeBufferPointer(start: der, count: Int(count)))
+    }
 
     func write(_ text: String) {
         let bytes = Array(text.utf8)

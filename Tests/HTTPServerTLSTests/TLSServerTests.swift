@@ -33,7 +33,7 @@ private enum Shared {
 
 private func withTLSServer(headerTimeout: Double = 5, _ body: (Server) throws -> Void) throws {
     var configuration = HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0, headerTimeout: headerTimeout, idleTimeout: 10)
-    configuration.tls = Shared.context
+    configuration.tls = TLSContextProvider(ready: Shared.context)
     let server = Server(configuration: configuration, handler: TLSEchoHandler())
     try server.start()
     defer { server.stop(gracePeriod: 2) }
@@ -134,7 +134,7 @@ private func readUntilClosed(_ fd: Int32) -> [UInt8] {
 
     @Test func gracefulStopFinishesAReplyInFlightOverTLS() throws {
         var configuration = HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0)
-        configuration.tls = Shared.context
+        configuration.tls = TLSContextProvider(ready: Shared.context)
         let arrived = DispatchSemaphore(value: 0)
         let server = Server(configuration: configuration, handler: TLSEchoHandler(slowArrived: arrived))
         try server.start()
@@ -152,5 +152,78 @@ private func readUntilClosed(_ fd: Int32) -> [UInt8] {
         #expect(response.body == "tls=TLSv1.3 http/1.1")
         #expect(response.head.lowercased().contains("connection: close"))
         stopped.wait()
+    }
+
+    /// The default: nothing TLS is made when the server starts; the first handshakes make it,
+    /// once, however many arrive together, and the CA it reports then verifies a connection.
+    @Test func twentySimultaneousFirstHandshakesShareOneLazilyMadeCertificate() throws {
+        let provider = TLSContextProvider(issuingFor: SubjectAlternativeName.defaults, applicationProtocols: [.http1])
+        var configuration = HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0, idleTimeout: 10)
+        configuration.tls = provider
+        let server = Server(configuration: configuration, handler: TLSEchoHandler())
+        try server.start()
+        defer { server.stop(gracePeriod: 2) }
+        #expect(!provider.isMade)
+
+        let port = server.boundPort
+        let start = DispatchSemaphore(value: 0)
+        let seen = Mutex<[[UInt8]]>([])
+        let failures = Mutex(0)
+        let group = DispatchGroup()
+        for _ in 0..<20 {
+            DispatchQueue.global().async(group: group) {
+                start.wait()
+                do {
+                    let client = try BlockingTLSClient(port: port, trusting: nil)
+                    client.write(get("/a"))
+                    let response = try client.readResponse()
+                    if response.status != 200 { failures.withLock { $0 += 1 } }
+                    let der = client.peerCertificateDER
+                    seen.withLock { $0.append(der) }
+                } catch {
+                    failures.withLock { $0 += 1 }
+                }
+            }
+        }
+        for _ in 0..<20 { start.signal() }
+        group.wait()
+
+        #expect(failures.withLock { $0 } == 0)
+        let certificates = seen.withLock { $0 }
+        #expect(certificates.count == 20)
+        #expect(Set(certificates).count == 1)
+        #expect(certificates.first?.isEmpty == false)
+        #expect(provider.madeCount == 1)
+        let ca = try #require(try provider.context().identity.certificateAuthorityPEM)
+        let verified = try BlockingTLSClient(port: port, trusting: ca)
+        #expect(verified.peerCertificateDER == certificates.first)
+    }
+
+    /// A context that cannot be made closes TLS connections (reported once); cleartext goes on.
+    @Test func aContextThatCannotBeMadeClosesTLSConnectionsAndIsReportedOnce() throws {
+        let reports = Mutex<[String]>([])
+        let attempts = Mutex(0)
+        let provider = TLSContextProvider(deferred: { () throws(TLSError) -> TLSServerContext in
+            attempts.withLock { $0 += 1 }
+            throw TLSError("no entropy today")
+        }, applicationProtocols: [.http1], reportFailure: { error in reports.withLock { $0.append(error.description) } })
+        var configuration = HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0, idleTimeout: 10)
+        configuration.tls = provider
+        let server = Server(configuration: configuration, handler: TLSEchoHandler())
+        try server.start()
+        defer { server.stop(gracePeriod: 2) }
+
+        for _ in 0..<2 {
+            #expect(throws: (any Error).self) { _ = try BlockingTLSClient(port: server.boundPort, trusting: nil) }
+        }
+        #expect(reports.withLock { $0 } == ["no entropy today"])
+        #expect(attempts.withLock { $0 } == 1)
+
+        let plain = try BlockingTLSClient.connect(port: server.boundPort, timeout: 10)
+        defer { close(plain) }
+        let request = Array(get("/b", "Connection: close\r\n").utf8)
+        _ = send(plain, request, request.count, 0)
+        let answer = String(decoding: readUntilClosed(plain), as: UTF8.self)
+        #expect(answer.hasPrefix("HTTP/1.1 200"))
     }
 }

@@ -50,7 +50,7 @@ import Testing
         let a = try CertificateAuthority.generate()
         let b = try CertificateAuthority.generate()
         #expect(a.certificatePEM != b.certificatePEM)
-        #expect(a.privateKeyPEM != b.privateKeyPEM)
+        #expect(try a.privateKeyPEM() != b.privateKeyPEM())
     }
 
     @Test func storedCAIsMadeOnceAndReused() throws {
@@ -82,14 +82,14 @@ import Testing
         let directory = temporaryDirectory()
         let identity = try Fixture.authority.issueServerIdentity(for: [.dns("user.test")])
         try PEMFile.write(identity.certificateChainPEM, to: directory + "/cert.pem", mode: 0o644, what: "")
-        try PEMFile.write(identity.privateKeyPEM, to: directory + "/key.pem", mode: 0o600, what: "")
+        try PEMFile.write(try identity.privateKeyPEM(), to: directory + "/key.pem", mode: 0o600, what: "")
         let loaded = try TLSIdentity.load(certificateFile: directory + "/cert.pem", keyFile: directory + "/key.pem")
         #expect(loaded.certificateChainPEM == identity.certificateChainPEM)
         #expect(loaded.certificateAuthorityPEM == nil)
         _ = try TLSServerContext(identity: loaded)
 
         // Another key than the certificate's.
-        try PEMFile.write(Fixture.identity.privateKeyPEM, to: directory + "/other-key.pem", mode: 0o600, what: "")
+        try PEMFile.write(try Fixture.identity.privateKeyPEM(), to: directory + "/other-key.pem", mode: 0o600, what: "")
         let mismatch = #expect(throws: TLSError.self) { try TLSIdentity.load(certificateFile: directory + "/cert.pem", keyFile: directory + "/other-key.pem") }
         #expect(mismatch?.description.contains("is not the private key") == true)
         // Not PEM at all, and a file that is not there.
@@ -112,5 +112,11 @@ import Testing
     @Test func aBadIPv6IsRefusedWhenTheCertificateIsMade() throws {
         let names = [try SubjectAlternativeName(parsing: "1:2:3:::::::9")]
         #expect(throws: TLSError.self) { try Fixture.authority.issueServerIdentity(for: names) }
+    }
+
+    @Test func aBadIPv6IsRefusedBeforeAnyCertificateIsMade() throws {
+        #expect(throws: TLSError.self) { try SubjectAlternativeName(parsing: "1:2:3:::::::9").checkEncodable() }
+        try SubjectAlternativeName(parsing: "[::ffff:10.0.0.1]").checkEncodable()
+        try SubjectAlternativeName(parsing: "mock.test").checkEncodable()
     }
 }

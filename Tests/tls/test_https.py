@@ -208,6 +208,32 @@ def test_tls_off_serves_cleartext_only(tmp_path):
         assert mock.stop() == 0
 
 
+def test_default_start_makes_the_certificate_on_first_need_either_way(tmp_path):
+    """Without --tls-ca-out nothing TLS is made at start: the CA asked for first is the one that
+    then signs the handshake, and a handshake first is signed by the CA served after it."""
+    ca_first = TLSMock()
+    try:
+        status, _, body = ca_first.raw("GET", "/__mock/tls/ca.pem")
+        assert status == 200
+        (tmp_path / "ca.pem").write_bytes(body)
+        result = curl("--cacert", str(tmp_path / "ca.pem"), "-w", "%{http_code}", "-o", "/dev/null",
+                      f"https://localhost:{ca_first.port}/__mock/health")
+        assert (result.returncode, result.stdout) == (0, "200"), result.stderr
+    finally:
+        assert ca_first.stop() == 0
+    handshake_first = TLSMock()
+    try:
+        leaf = served_certificate(handshake_first.port)
+        (tmp_path / "leaf.pem").write_text(leaf)
+        (tmp_path / "ca2.pem").write_bytes(handshake_first.raw("GET", "/__mock/tls/ca.pem")[2])
+        assert (tmp_path / "ca2.pem").read_bytes() != (tmp_path / "ca.pem").read_bytes()
+        verify = subprocess.run(["openssl", "verify", "-CAfile", str(tmp_path / "ca2.pem"), str(tmp_path / "leaf.pem")],
+                                capture_output=True, text=True)
+        assert verify.returncode == 0, verify.stdout + verify.stderr
+    finally:
+        assert handshake_first.stop() == 0
+
+
 def test_tls_dir_keeps_the_ca_across_starts(tmp_path):
     directory = tmp_path / "ca-dir"
     first = TLSMock("--tls-dir", str(directory))
@@ -262,6 +288,7 @@ def test_user_pem_files_are_served(tmp_path):
     (["--tls-cert", "missing.pem", "--tls-key", "server.key"], "No such file"),
     (["--tls-cert", "server.pem", "--tls-key", "server.key", "--tls-dir", "d"], "exclude each other"),
     (["--tls-hostname", "bad name"], "neither a DNS name"),
+    (["--tls-hostname", "1:2:3:::::::9"], "is not an IP address"),
     (["--tls", "maybe"], "is not one of on, off"),
 ])
 def test_bad_tls_settings_stop_start_up_with_a_message(tmp_path, args, message):

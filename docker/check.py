@@ -264,12 +264,15 @@ class Mock:
             wait_for(lambda: self.proc.poll() is not None or children.read_text().strip(), 5, 0.1)
             self.init = int(((children.read_text().split() if self.proc.poll() is None else []) or [self.proc.pid])[0])
 
-    def healthy(self, want="healthy", seconds=40):  # to dockerd an empty state is it still being busy, not a verdict
+    def healthy(self, want="healthy", seconds=40):
+        """Without the engine: /__mock/health answers 200 within 30 s. With it: dockerd says `want` (an empty state is it busy)."""
+        if not self.engine:
+            return wait_for(lambda: self.proc.poll() is not None or get(f"http://127.0.0.1:{self.port}/__mock/health")[0] == 200, 30) \
+                and self.proc.poll() is None
         t0, state = time.monotonic(), lambda: inspect(self.name, "{{.State.Status}}/{{.State.Health.Status}}")
-        up = wait_for(lambda: (s := state()) == f"running/{want}" or s and not s.startswith("running/"), seconds, 0.5) if self.engine \
-            else wait_for(lambda: self.proc.poll() is not None or get(f"http://127.0.0.1:{self.port}/__mock/health")[0] == 200, 30)
-        self.state, self.took = state() if self.engine else "", f"{time.monotonic() - t0:.0f}s"
-        return self.state == f"running/{want}" if self.engine else up and self.proc.poll() is None
+        wait_for(lambda: (s := state()) == f"running/{want}" or s and not s.startswith("running/"), seconds, 0.5)
+        self.state, self.took = state(), f"{time.monotonic() - t0:.0f}s"
+        return self.state == f"running/{want}"
 
     def logs(self):
         return dk("logs", self.name)[1] if self.engine else (LOGS / f"{self.name}.log").read_text()

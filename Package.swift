@@ -16,33 +16,32 @@ let package = Package(
     ],
     targets: [
         // Mutex and condition variable on pthreads (NSLock and NSCondition need all of Foundation).
-        .target(name: "Locks", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "Locks"),
         // What Glibc's module lacks (accept4, sched_getaffinity), as static inline C.
         .target(name: "CSystemLinux"),
         // libnghttp2 from the system (Debian's libnghttp2-dev: scripts/install-system-packages.sh).
         .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         // Sockets, addresses, the syscall wrapper and listeners; no HTTP.
-        .target(name: "Sockets", dependencies: ["CSystemLinux"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "Sockets", dependencies: ["CSystemLinux"]),
         // OpenSSL 3 from the system (Debian: libssl-dev) for TLS and the certificates made at start-up.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // TLS over memory BIOs, ALPN, and the mock's own CA and server certificate; no sockets.
-        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "TLS", dependencies: ["COpenSSL"]),
         // Connections on Dispatch, HTTP/1.1, HTTP/2 (libnghttp2) and TLS; knows nothing of Cloudflare.
-        .target(name: "HTTPServer", dependencies: ["ASCIIBytes", "Sockets", "CNGHTTP2", "TLS"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "HTTPServer", dependencies: ["ASCIIBytes", "Sockets", "CNGHTTP2", "TLS"]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
         // ASCII bytes (digits, hex, case folding) for the HTTP, JSON, domain and API modules.
-        .target(name: "ASCIIBytes", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "StrictJSON", dependencies: ["ASCIIBytes"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "ASCIIBytes"),
+        .target(name: "StrictJSON", dependencies: ["ASCIIBytes"]),
         // The domain without I/O or JSON: packs, order validation, lifecycle, store.
-        .target(name: "CertificatePacks", dependencies: ["ASCIIBytes"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "CertificatePacks", dependencies: ["ASCIIBytes"]),
         // Cloudflare's API and the control API on top of the two above.
         .target(
             name: "CertPackMock",
             dependencies: [
                 "HTTPServer", "StrictJSON", "CertificatePacks", "Locks", "ASCIIBytes", "TLS",
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]
+            ]
         ),
         .executableTarget(
             name: "certpack-mock",
@@ -58,12 +57,12 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport", "CNGHTTP2"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "TestSupport"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "HTTPServerTLSTests", dependencies: ["HTTPServer", "Sockets", "TLS", "COpenSSL"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"]),
+        .testTarget(name: "HTTPServerTLSTests", dependencies: ["HTTPServer", "Sockets", "TLS", "COpenSSL"]),
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks", "StrictJSON", "TestSupport"]),
         .testTarget(
             name: "CertPackMockTests",
             dependencies: ["CertPackMock", "HTTPServer", "StrictJSON", "CertificatePacks", "TestSupport", "TLS", .product(name: "Logging", package: "swift-log")]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

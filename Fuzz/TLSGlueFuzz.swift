@@ -74,7 +74,9 @@ private func makeContext(tls: TLSServerContext?, overTLS: Bool) -> ServerContext
                          errorResponder: { HTTPResponse(status: $0.status, body: Array($0.message.utf8)) }, tracker: ConnectionTracker())
 }
 
-private let clientContext: OpaquePointer = {
+/// `nonisolated(unsafe)`: set once, then only passed to `SSL_new`, which OpenSSL allows from
+/// any thread for a configured `SSL_CTX`; libFuzzer runs the inputs on one thread anyway.
+nonisolated(unsafe) private let clientContext: OpaquePointer = {
     let ctx = SSL_CTX_new(TLS_client_method())!
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nil)
     return ctx

@@ -31,7 +31,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || read -r -a targets <<<"$names"
 
 mkdir -p "$build/modules" "$build/artifacts"
-flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name CertPackMock -I "$build/modules")
+flags=(-sanitize=fuzzer,address -swift-version 6 -parse-as-library -O -g -package-name CertPackMock -I "$build/modules")
 # lld (shipped with Swift) links the sanitizer runtimes without gold's warning flood.
 if command -v ld.lld >/dev/null; then flags+=(-use-ld=lld); fi
 

@@ -3,11 +3,11 @@ import HTTPServer
 
 /// What one client may do: `--max-body-bytes`, `--header-timeout`, `--idle-timeout`, `--max-connections`.
 struct ConnectionOptions: ParsableArguments {
-    private static let server = HTTPServerConfiguration()
-    static let maxBodyBytesSetting = Setting("max-body-bytes", env: "CERTPACK_MOCK_MAX_BODY_BYTES", default: server.maxBodyBytes)
-    static let headerTimeoutSetting = Setting("header-timeout", env: "CERTPACK_MOCK_HEADER_TIMEOUT", default: server.headerTimeout)
-    static let idleTimeoutSetting = Setting("idle-timeout", env: "CERTPACK_MOCK_IDLE_TIMEOUT", default: server.idleTimeout)
-    static let maxConnectionsSetting = Setting("max-connections", env: "CERTPACK_MOCK_MAX_CONNECTIONS", default: server.maxConnections)
+    private static let defaults = HTTPServerConfiguration()
+    static let maxBodyBytesSetting = Setting("max-body-bytes", env: "CERTPACK_MOCK_MAX_BODY_BYTES", default: defaults.maxBodyBytes)
+    static let headerTimeoutSetting = Setting("header-timeout", env: "CERTPACK_MOCK_HEADER_TIMEOUT", default: defaults.headerTimeout)
+    static let idleTimeoutSetting = Setting("idle-timeout", env: "CERTPACK_MOCK_IDLE_TIMEOUT", default: defaults.idleTimeout)
+    static let maxConnectionsSetting = Setting("max-connections", env: "CERTPACK_MOCK_MAX_CONNECTIONS", default: defaults.maxConnections)
 
     @Option(help: maxBodyBytesSetting.help("Largest request body in bytes; larger gets 413."))
     var maxBodyBytes: Int?

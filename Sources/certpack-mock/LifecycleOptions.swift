@@ -5,13 +5,13 @@ import FoundationEssentials
 
 /// How packs move and on which clock: `--lifecycle`, the four stage durations, `--clock`, `--clock-start`.
 struct LifecycleOptions: ParsableArguments {
-    private static let mock = MockConfiguration()
-    static let lifecycleSetting = Setting("lifecycle", env: "CERTPACK_MOCK_LIFECYCLE", default: mock.lifecycleMode)
-    static let initializingSetting = Setting("initializing-seconds", env: "CERTPACK_MOCK_INITIALIZING_SECONDS", default: mock.durations.initializing)
-    static let validationSetting = Setting("validation-seconds", env: "CERTPACK_MOCK_VALIDATION_SECONDS", default: mock.durations.validation)
-    static let issuanceSetting = Setting("issuance-seconds", env: "CERTPACK_MOCK_ISSUANCE_SECONDS", default: mock.durations.issuance)
-    static let deploymentSetting = Setting("deployment-seconds", env: "CERTPACK_MOCK_DEPLOYMENT_SECONDS", default: mock.durations.deployment)
-    static let clockSetting = Setting("clock", env: "CERTPACK_MOCK_CLOCK", default: mock.clockMode)
+    private static let defaults = MockConfiguration()
+    static let lifecycleSetting = Setting("lifecycle", env: "CERTPACK_MOCK_LIFECYCLE", default: defaults.lifecycleMode)
+    static let initializingSetting = Setting("initializing-seconds", env: "CERTPACK_MOCK_INITIALIZING_SECONDS", default: defaults.durations.initializing)
+    static let validationSetting = Setting("validation-seconds", env: "CERTPACK_MOCK_VALIDATION_SECONDS", default: defaults.durations.validation)
+    static let issuanceSetting = Setting("issuance-seconds", env: "CERTPACK_MOCK_ISSUANCE_SECONDS", default: defaults.durations.issuance)
+    static let deploymentSetting = Setting("deployment-seconds", env: "CERTPACK_MOCK_DEPLOYMENT_SECONDS", default: defaults.durations.deployment)
+    static let clockSetting = Setting("clock", env: "CERTPACK_MOCK_CLOCK", default: defaults.clockMode)
     static let clockStartSetting = Setting<String>("clock-start", env: "CERTPACK_MOCK_CLOCK_START", unsetMeans: "now")
 
     @Option(help: lifecycleSetting.help("How packs move: timed, immediate, manual (only /__mock/ moves them) or per-read (one stage per GET)."))

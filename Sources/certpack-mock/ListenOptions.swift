@@ -4,10 +4,10 @@ import HTTPServer
 /// Where the mock listens: `--host`, `--port`, `--port-file`.
 struct ListenOptions: ParsableArguments {
     /// The server's own defaults, so the mock and the library cannot drift apart.
-    private static let server = HTTPServerConfiguration()
-    static let hostSetting = Setting<String>("host", env: "CERTPACK_MOCK_HOST", default: server.hosts.joined(separator: ","))
+    private static let defaults = HTTPServerConfiguration()
+    static let hostSetting = Setting<String>("host", env: "CERTPACK_MOCK_HOST", default: defaults.hosts.joined(separator: ","))
     /// Also the healthcheck's: it probes where `serve` listens unless told otherwise.
-    static let portSetting = Setting<Int>("port", env: "CERTPACK_MOCK_PORT", default: server.port)
+    static let portSetting = Setting<Int>("port", env: "CERTPACK_MOCK_PORT", default: defaults.port)
     static let portFileSetting = Setting<String>("port-file", env: "CERTPACK_MOCK_PORT_FILE")
 
     @Option(help: hostSetting.help("Addresses to listen on, comma-separated. Use 0.0.0.0 to accept other machines (Docker)."))

@@ -4,10 +4,10 @@ import CertPackMock
 
 /// What orders get: `--pack-id-format`, `--seed`, `--ca-rules`.
 struct OrderOptions: ParsableArguments {
-    private static let mock = MockConfiguration()
-    static let packIDFormatSetting = Setting("pack-id-format", env: "CERTPACK_MOCK_PACK_ID_FORMAT", default: mock.packIDFormat)
+    private static let defaults = MockConfiguration()
+    static let packIDFormatSetting = Setting("pack-id-format", env: "CERTPACK_MOCK_PACK_ID_FORMAT", default: defaults.packIDFormat)
     static let seedSetting = Setting<UInt64>("seed", env: "CERTPACK_MOCK_SEED", unsetMeans: "random")
-    static let caRulesSetting = Setting("ca-rules", env: "CERTPACK_MOCK_CA_RULES", default: mock.enforceAuthorityRules ? CARules.strict : .off)
+    static let caRulesSetting = Setting("ca-rules", env: "CERTPACK_MOCK_CA_RULES", default: defaults.enforceAuthorityRules ? CARules.strict : .off)
 
     @Option(help: packIDFormatSetting.help("Pack id format: hex (32 hex digits, the seed's) or uuid (the current API's)."))
     var packIdFormat: String?

@@ -3,10 +3,10 @@ import CertPackMock
 
 /// Cloudflare's rate limit: `--rate-limit`, `--rate-limit-requests`, `--rate-limit-window`.
 struct RateLimitOptions: ParsableArguments {
-    private static let limiter = RateLimiter.Settings()
-    static let rateLimitSetting = Setting("rate-limit", env: "CERTPACK_MOCK_RATE_LIMIT", default: limiter.enabled ? Switch.on : .off)
-    static let requestsSetting = Setting("rate-limit-requests", env: "CERTPACK_MOCK_RATE_LIMIT_REQUESTS", default: limiter.limit)
-    static let windowSetting = Setting("rate-limit-window", env: "CERTPACK_MOCK_RATE_LIMIT_WINDOW", default: limiter.windowSeconds)
+    private static let defaults = RateLimiter.Settings()
+    static let rateLimitSetting = Setting("rate-limit", env: "CERTPACK_MOCK_RATE_LIMIT", default: defaults.enabled ? Switch.on : .off)
+    static let requestsSetting = Setting("rate-limit-requests", env: "CERTPACK_MOCK_RATE_LIMIT_REQUESTS", default: defaults.limit)
+    static let windowSetting = Setting("rate-limit-window", env: "CERTPACK_MOCK_RATE_LIMIT_WINDOW", default: defaults.windowSeconds)
 
     @Option(help: rateLimitSetting.help("Refuse requests past Cloudflare's rate limit with 429/971: on or off."))
     var rateLimit: String?

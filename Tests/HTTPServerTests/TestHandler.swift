@@ -81,10 +81,10 @@ func withServer(
 }
 
 /// Thread-safe box for values set from handler threads.
-final class Locked<Value>: Sendable {
+final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
     init(_ value: Value) { mutex = Mutex(value) }
-    func withValue<T>(_ body: (inout Value) -> T) -> T {
+    func withValue<T: Sendable>(_ body: (inout Value) -> T) -> T {
         mutex.withLock { body(&$0) }
     }
 }

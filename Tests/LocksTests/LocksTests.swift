@@ -3,6 +3,8 @@ import Locks
 import Testing
 
 @Suite struct LocksTests {
+    /// `@unchecked`: `value` is written only under the `Lock` or `Condition` under test and
+    /// read under it or after the writers are joined; that this suffices is what the tests prove.
     final class Counter: @unchecked Sendable { var value = 0 }
 
     @Test func lockMakesIncrementsFromManyThreadsExact() {

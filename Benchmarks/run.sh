@@ -332,14 +332,15 @@ if [ "$CALLGRIND_N" -gt 0 ]; then
     # (the symbol table stays, so functions keep their names).
     STRIPPED="$WORK/certpack-mock-stripped"
     strip --strip-debug -o "$STRIPPED" "$BIN"
-    for n in 0 "$CALLGRIND_N"; do
-        log "callgrind: $n orders"
+    profile_mock() { # profile_mock N LABEL [TOOL ARGS...]: callgrind.LABEL.out after TOOL PORT N ARGS
+        local n=$1 label=$2 tool=${3:-}; shift 2; [ $# -eq 0 ] || shift
+        log "callgrind: $n requests ($label)"
         start_mock "$STRIPPED" "$WORK/cg.port" "${SERVER_PIN[@]}" timeout -s KILL 300 \
-            valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.$n.out"
+            valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.$label.out"
         # `timeout` runs valgrind as its child; signal valgrind itself.
         VG_PID="$(ps -o pid= --ppid "$MOCK_PID" | tr -d ' ')"
         if [ "$n" -gt 0 ]; then
-            py fill.py "$MOCK_PORT" "$n" --hosts 2 --sequential --no-verify >/dev/null || die "callgrind orders failed"
+            py "$tool" "$MOCK_PORT" "$n" "$@" >/dev/null || die "callgrind requests ($label) failed"
         fi
         # A SIGTERM that lands before the mock's signal handling is armed is lost
         # (a wide window under valgrind), so repeat it until the mock exits.
@@ -350,9 +351,15 @@ if [ "$CALLGRIND_N" -gt 0 ]; then
         done
         wait "$MOCK_PID" || true
         forget_pid "$MOCK_PID"
-    done
+    }
+    profile_mock 0 0
+    profile_mock "$CALLGRIND_N" "$CALLGRIND_N" fill.py --hosts 2 --sequential --no-verify
     py callgrind_top.py "$OUT/callgrind.0.out" "$OUT/callgrind.$CALLGRIND_N.out" "$CALLGRIND_N" >"$CG_TABLES"
     head -1 "$CG_TABLES" | tee -a "$RAW" >&2
+    # A GET of the active fixture pack, counted the same way (the idle run is shared).
+    profile_mock "$CALLGRIND_N" "get-$CALLGRIND_N" reads.py
+    py callgrind_top.py "$OUT/callgrind.0.out" "$OUT/callgrind.get-$CALLGRIND_N.out" "$CALLGRIND_N" >"$OUT/callgrind-top-get.md"
+    head -1 "$OUT/callgrind-top-get.md" | sed 's/^INSTR /INSTR_GET /' | tee -a "$RAW" >&2
 
     # The same count for nginx as a yardstick that machine noise cannot move:
     # one process (master_process off) so the profiled process is the one serving.

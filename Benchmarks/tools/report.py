@@ -56,6 +56,7 @@ class Raw:
     startup: dict = dataclasses.field(default_factory=dict)   # STARTUP, by server name
     rss: dict = dataclasses.field(default_factory=dict)
     instr: dict = dataclasses.field(default_factory=dict)
+    get_instr: dict = dataclasses.field(default_factory=dict)  # INSTR_GET: a GET of the fixture pack
     nginx_instr: dict = dataclasses.field(default_factory=dict)
     machine: list = dataclasses.field(default_factory=list)   # MACHINE lines as text
 
@@ -78,6 +79,8 @@ def read_raw(path):
                 raw.rss = fields(rest)
             elif kind == "INSTR":
                 raw.instr = fields(rest)
+            elif kind == "INSTR_GET":
+                raw.get_instr = fields(rest)
             elif kind == "NGINX_INSTR":
                 raw.nginx_instr = fields(rest)
             elif kind == "MACHINE":
@@ -191,6 +194,12 @@ def main():
         own = (after - half) * 1024 / (orders - orders // 2) if half else per_pack
         targets.append(("idle RSS < 15 MiB", f"{idle / MIB:.1f} MiB", idle < 15 * MIB))
         targets.append(("RSS per stored pack < 300 B (second half of the orders)", f"{own:.0f} B", own < 300))
+    if instr:
+        per_post = int(instr["per_request"])
+        targets.append(("instructions per POST ≤ 40,000", f"{per_post:,}", per_post <= 40_000))
+    if raw.get_instr:
+        per_get = int(raw.get_instr["per_request"])
+        targets.append(("instructions per GET ≤ 30,000", f"{per_get:,}", per_get <= 30_000))
 
     print("| target | measured | |")
     print("|---|---:|---|")
@@ -224,6 +233,9 @@ def main():
             line += (f"; nginx, counted the same way: {int(nginx_instr['per_request']):,} "
                      f"({int(instr['per_request']) / max(1, int(nginx_instr['per_request'])):.0f}× fewer)")
         print(line)
+    if raw.get_instr:
+        print(f"- GET of the active fixture pack: {int(raw.get_instr['per_request']):,} instructions per request "
+              f"(the same count, N={raw.get_instr['n']} sequential keep-alive GETs)")
     if machine:
         print(f"- Machine: {'; '.join(machine)}")
     if len(sys.argv) > 2:

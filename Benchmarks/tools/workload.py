@@ -10,6 +10,8 @@ ZONE = "023e105f4ecef8ad9ca31a8372d0c353"
 TOKEN = "certpackmock-ssl-edit-000000000000000000"
 ORDER_PATH = f"/client/v4/zones/{ZONE}/ssl/certificate_packs/order"
 QUOTA_PATH = f"/client/v4/zones/{ZONE}/ssl/certificate_packs/quota"
+# The fixture pack whose id is the zone's (active), as get_pack.lua reads it.
+PACK_PATH = f"/client/v4/zones/{ZONE}/ssl/certificate_packs/{ZONE}"
 SEED_HOSTS = ["example.com", "*.example.com"]
 THREE_HOSTS = ["example.com", "*.example.com", "www.example.com"]
 

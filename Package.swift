@@ -12,7 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Mutex and condition variable on pthreads (NSLock and NSCondition need all of Foundation).
@@ -26,7 +26,7 @@ let package = Package(
         // OpenSSL 3 from the system (Debian: libssl-dev) for TLS and the certificates made at start-up.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // TLS over memory BIOs, ALPN, and the mock's own CA and server certificate; no sockets.
-        .target(name: "TLS", dependencies: ["COpenSSL"]),
+        .target(name: "TLS", dependencies: ["COpenSSL", "Locks"]),
         // Connections on Dispatch, HTTP/1.1, HTTP/2 (libnghttp2) and TLS; knows nothing of Cloudflare.
         .target(name: "HTTPServer", dependencies: ["ASCIIBytes", "Sockets", "CNGHTTP2", "TLS"]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).

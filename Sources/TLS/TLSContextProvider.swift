@@ -1,4 +1,4 @@
-import Synchronization
+import Locks
 
 /// The server's TLS context, made when it is first needed rather than at start-up: a CA,
 /// a server certificate and an `SSL_CTX` cost key generation, signing and OpenSSL's own
@@ -8,7 +8,12 @@ import Synchronization
 ///
 /// A context that cannot be made stays unmade: the error is reported once, through
 /// `reportFailure`, and every later caller gets it again without another attempt.
-public final class TLSContextProvider: Sendable {
+/// Guarded by a pthread `Lock`, not a `Mutex`: many first handshakes contend for it at once,
+/// and ThreadSanitizer does not see the ordering a contended `Mutex` gives on Linux (its futex
+/// wait is outside the instrumented code). `@unchecked Sendable` holds because `state` is read
+/// and written only inside `lock.withLock`; every other stored property is a `let` of a
+/// Sendable type.
+public final class TLSContextProvider: @unchecked Sendable {
     /// In server preference order, known before the context exists (for the start-up banner).
     public let applicationProtocols: [ApplicationProtocol]
     /// The names the mock's own certificate covers; empty with the user's certificate.
@@ -28,7 +33,8 @@ public final class TLSContextProvider: Sendable {
         var madeCount = 0
     }
 
-    private let state: Mutex<State>
+    private let lock = Lock()
+    private var state: State
     private let reportFailure: @Sendable (TLSError) -> Void
 
     private init(stage: Stage, applicationProtocols: [ApplicationProtocol], certificateNames: [SubjectAlternativeName],
@@ -39,7 +45,7 @@ public final class TLSContextProvider: Sendable {
         self.reportFailure = reportFailure
         var initial = State(stage: stage)
         if case .made = stage { initial.madeCount = 1 }
-        state = Mutex(initial)
+        state = initial
     }
 
     /// A context made already (the user's certificate, or one a test built).
@@ -74,7 +80,7 @@ public final class TLSContextProvider: Sendable {
     /// The context, made now if this is the first call. Callers arriving while it is being
     /// made wait for it; it is made at most once.
     public func context() throws(TLSError) -> TLSServerContext {
-        let outcome: Result<TLSServerContext, TLSError> = state.withLock { state in
+        let outcome: Result<TLSServerContext, TLSError> = lock.withLock {
             switch state.stage {
             case .made(let context):
                 return .success(context)
@@ -97,8 +103,8 @@ public final class TLSContextProvider: Sendable {
     }
 
     /// Whether the context exists yet.
-    package var isMade: Bool { state.withLock { $0.madeCount > 0 } }
+    package var isMade: Bool { lock.withLock { state.madeCount > 0 } }
 
     /// How many times a context was made: 1 at most, however many callers raced for it.
-    package var madeCount: Int { state.withLock { $0.madeCount } }
+    package var madeCount: Int { lock.withLock { state.madeCount } }
 }

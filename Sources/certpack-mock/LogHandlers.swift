@@ -23,15 +23,15 @@ struct LineLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        var bytes = LogLine.start(level: level, format: format)
+    func log(event: LogEvent) {
+        var bytes = LogLine.start(level: event.level, format: format)
         switch format {
         case .text:
-            bytes.append(contentsOf: message.description.utf8)
+            bytes.append(contentsOf: event.message.description.utf8)
             LogLine.endText(&bytes)
         case .json:
-            var fields: [(String, String)] = [("level", level.rawValue), ("message", message.description)]
-            for (k, v) in self.metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }) { fields.append((k, v.description)) }
+            var fields: [(String, String)] = [("level", event.level.rawValue), ("message", event.message.description)]
+            for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { fields.append((k, v.description)) }
             fields.sort { $0.0 < $1.0 }
             var w = JSONWriter(reserving: 256)
             w.objectStart()
@@ -102,7 +102,7 @@ enum LogLine {
         bytes.append(UInt8(ascii: "\n"))
     }
 
-    /// Adds `"time"` as the last key (after every other sorted key), closes the object and the line.
+    /// Adds `"time"` as the object's last key, closes the object and ends the line.
     static func endJSON(_ w: inout JSONWriter, into bytes: inout [UInt8]) {
         var time: [UInt8] = [UInt8(ascii: "\"")]
         appendTime(to: &time)

@@ -88,9 +88,12 @@ final class ConnectionQueue: @unchecked Sendable {
         }
     }
 
-    /// Stops the sweep timer (after every connection closed).
+    /// Stops the sweep timer (after every connection closed) and waits for what is still
+    /// queued: the last cancel handlers release their connections there, so none outlives
+    /// `Server.stop()` (unless stop is called from this queue, which must not wait on itself).
     func shutdown() {
         sweepTimer.cancel()
+        if !isCurrent { queue.sync {} }
     }
 
     private func sweep() {

@@ -52,13 +52,13 @@ let package = Package(
             ]
         ),
         // What several test targets share: the one raw HTTP client (on Sockets), one SplitMix64.
-        .target(name: "TestSupport", dependencies: ["Sockets"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Sockets", "Locks"], path: "Tests/TestSupport"),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport", "CNGHTTP2"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "TestSupport"]),
         .testTarget(name: "LocksTests", dependencies: ["Locks"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"]),
-        .testTarget(name: "HTTPServerTLSTests", dependencies: ["HTTPServer", "Sockets", "TLS", "COpenSSL"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "TestSupport"]),
+        .testTarget(name: "HTTPServerTLSTests", dependencies: ["HTTPServer", "Sockets", "TLS", "COpenSSL", "TestSupport"]),
         .testTarget(name: "CertificatePacksTests", dependencies: ["CertificatePacks", "StrictJSON", "TestSupport"]),
         .testTarget(
             name: "CertPackMockTests",

@@ -1,6 +1,6 @@
 import Dispatch
 import HTTPServer
-import Synchronization
+import TestSupport
 import Testing
 import TLS
 #if canImport(Glibc)
@@ -77,20 +77,20 @@ private func readUntilClosed(_ fd: Int32) -> [UInt8] {
     @Test func manyClientsAtOnceOverTLS() throws {
         try withTLSServer { server in
             let port = server.boundPort
-            let failures = Mutex(0)
+            let failures = Locked(0)
             DispatchQueue.concurrentPerform(iterations: 8) { index in
                 do {
                     let client = try BlockingTLSClient(port: port, trusting: Shared.authority.certificatePEM, alpn: index % 2 == 0 ? [] : ["http/1.1"])
                     for _ in 0..<5 {
                         client.write(get(index % 3 == 0 ? "/slow" : "/fast"))
                         let response = try client.readResponse()
-                        if response.status != 200 || !response.body.hasPrefix("tls=TLSv1.3") { failures.withLock { $0 += 1 } }
+                        if response.status != 200 || !response.body.hasPrefix("tls=TLSv1.3") { failures.withValue { $0 += 1 } }
                     }
                 } catch {
-                    failures.withLock { $0 += 1 }
+                    failures.withValue { $0 += 1 }
                 }
             }
-            #expect(failures.withLock { $0 } == 0)
+            #expect(failures.withValue { $0 } == 0)
         }
     }
 
@@ -167,8 +167,8 @@ private func readUntilClosed(_ fd: Int32) -> [UInt8] {
 
         let port = server.boundPort
         let start = DispatchSemaphore(value: 0)
-        let seen = Mutex<[[UInt8]]>([])
-        let failures = Mutex(0)
+        let seen = Locked<[[UInt8]]>([])
+        let failures = Locked(0)
         let group = DispatchGroup()
         for _ in 0..<20 {
             DispatchQueue.global().async(group: group) {
@@ -177,19 +177,19 @@ private func readUntilClosed(_ fd: Int32) -> [UInt8] {
                     let client = try BlockingTLSClient(port: port, trusting: nil)
                     client.write(get("/a"))
                     let response = try client.readResponse()
-                    if response.status != 200 { failures.withLock { $0 += 1 } }
+                    if response.status != 200 { failures.withValue { $0 += 1 } }
                     let der = client.peerCertificateDER
-                    seen.withLock { $0.append(der) }
+                    seen.withValue { $0.append(der) }
                 } catch {
-                    failures.withLock { $0 += 1 }
+                    failures.withValue { $0 += 1 }
                 }
             }
         }
         for _ in 0..<20 { start.signal() }
         group.wait()
 
-        #expect(failures.withLock { $0 } == 0)
-        let certificates = seen.withLock { $0 }
+        #expect(failures.withValue { $0 } == 0)
+        let certificates = seen.withValue { $0 }
         #expect(certificates.count == 20)
         #expect(Set(certificates).count == 1)
         #expect(certificates.first?.isEmpty == false)
@@ -201,12 +201,12 @@ private func readUntilClosed(_ fd: Int32) -> [UInt8] {
 
     /// A context that cannot be made closes TLS connections (reported once); cleartext goes on.
     @Test func aContextThatCannotBeMadeClosesTLSConnectionsAndIsReportedOnce() throws {
-        let reports = Mutex<[String]>([])
-        let attempts = Mutex(0)
+        let reports = Locked<[String]>([])
+        let attempts = Locked(0)
         let provider = TLSContextProvider(deferred: { () throws(TLSError) -> TLSServerContext in
-            attempts.withLock { $0 += 1 }
+            attempts.withValue { $0 += 1 }
             throw TLSError("no entropy today")
-        }, applicationProtocols: [.http1], reportFailure: { error in reports.withLock { $0.append(error.description) } })
+        }, applicationProtocols: [.http1], reportFailure: { error in reports.withValue { $0.append(error.description) } })
         var configuration = HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0, idleTimeout: 10)
         configuration.tls = provider
         let server = Server(configuration: configuration, handler: TLSEchoHandler())
@@ -216,8 +216,8 @@ private func readUntilClosed(_ fd: Int32) -> [UInt8] {
         for _ in 0..<2 {
             #expect(throws: (any Error).self) { _ = try BlockingTLSClient(port: server.boundPort, trusting: nil) }
         }
-        #expect(reports.withLock { $0 } == ["no entropy today"])
-        #expect(attempts.withLock { $0 } == 1)
+        #expect(reports.withValue { $0 } == ["no entropy today"])
+        #expect(attempts.withValue { $0 } == 1)
 
         let plain = try BlockingTLSClient.connect(port: server.boundPort, timeout: 10)
         defer { close(plain) }

@@ -1,7 +1,6 @@
 import Foundation
 import Dispatch
 import HTTPServer
-import Synchronization
 
 /// Routes for the socket tests:
 /// - `/echo`: 200, the request body back, plus X-Method / X-Target / X-Version headers.
@@ -78,13 +77,4 @@ func withServer(
     try server.start()
     defer { server.stop(gracePeriod: 1) }
     try body(server)
-}
-
-/// Thread-safe box for values set from handler threads.
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    func withValue<T: Sendable>(_ body: (inout Value) -> T) -> T {
-        mutex.withLock { body(&$0) }
-    }
 }

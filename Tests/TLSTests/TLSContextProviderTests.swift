@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import TestSupport
 import Testing
 @testable import TLS
 
@@ -14,11 +14,11 @@ import Testing
         #expect(!provider.isMade)
         #expect(provider.madeCount == 0)
 
-        let made = Mutex<[ObjectIdentifier]>([])
+        let made = Locked<[ObjectIdentifier]>([])
         DispatchQueue.concurrentPerform(iterations: 20) { _ in
-            if let context = try? provider.context() { made.withLock { $0.append(ObjectIdentifier(context)) } }
+            if let context = try? provider.context() { made.withValue { $0.append(ObjectIdentifier(context)) } }
         }
-        let identities = made.withLock { $0 }
+        let identities = made.withValue { $0 }
         #expect(identities.count == 20)
         #expect(Set(identities).count == 1)
         #expect(provider.madeCount == 1)

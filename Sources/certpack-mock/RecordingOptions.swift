@@ -19,22 +19,18 @@ struct RecordingOptions: ParsableArguments {
 
     func check() throws {
         _ = try journalCapacity()
-        _ = try logger()
+        _ = try logging()
     }
 
     func journalCapacity() throws -> Int {
         try Self.journalLimitSetting.resolve(journalLimit, atLeast: 0)
     }
 
-    func logger() throws -> Logger {
+    /// The general logger and the per-request lines, in one level and format.
+    func logging() throws -> (logger: Logger, requestLog: StandardErrorRequestLog) {
         let level = try Self.logLevelSetting.resolve(choice: logLevel)
         let format = try Self.logFormatSetting.resolve(choice: logFormat)
-        return Logger(label: "certpack-mock") { _ in LineLogHandler(logLevel: level, format: format) }
-    }
-
-    /// The per-request lines, in the logger's level and format.
-    func requestLog() throws -> StandardErrorRequestLog {
-        StandardErrorRequestLog(logLevel: try Self.logLevelSetting.resolve(choice: logLevel),
-                                format: try Self.logFormatSetting.resolve(choice: logFormat))
+        return (Logger(label: "certpack-mock") { _ in LineLogHandler(logLevel: level, format: format) },
+                StandardErrorRequestLog(logLevel: level, format: format))
     }
 }

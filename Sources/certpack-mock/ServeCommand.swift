@@ -47,9 +47,8 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
-        let config = try makeConfiguration()
-        let logger = try recording.logger()
-        let requestLog = try recording.requestLog()
+        let (logger, requestLog) = try recording.logging()
+        let config = try makeConfiguration(logger: logger)
         let signals = SignalWaiter()
         let mock: MockServer
         do {
@@ -70,7 +69,7 @@ struct Serve: ParsableCommand {
         logger.info("stopped")
     }
 
-    private func makeConfiguration() throws -> MockConfiguration {
+    private func makeConfiguration(logger: Logger) throws -> MockConfiguration {
         // Every transport limit, read first as before; Swift users set only hosts and port.
         let server = try connections.server(hosts: try listen.hosts(), port: try listen.resolvedPort())
         var configuration = MockConfiguration(
@@ -86,7 +85,7 @@ struct Serve: ParsableCommand {
             journalCapacity: try recording.journalCapacity(),
             stateFile: try state.resolvedStateFile())
         configuration.server = server
-        configuration.server.tls = try tls.provider(http2: true, logger: try recording.logger())
+        configuration.server.tls = try tls.provider(http2: true, logger: logger)
         return configuration
     }
 }

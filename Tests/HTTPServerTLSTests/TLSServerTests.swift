@@ -53,6 +53,15 @@ private func readUntilClosed(_ fd: Int32) -> [UInt8] {
     }
 }
 
+/// A cleartext `GET /b` with `Connection: close` on the TLS port: the whole answer as text.
+private func cleartextAnswer(port: Int) throws -> String {
+    let plain = try BlockingTLSClient.connect(port: port, timeout: 10)
+    defer { close(plain) }
+    let request = Array(get("/b", "Connection: close\r\n").utf8)
+    _ = send(plain, request, request.count, 0)
+    return String(decoding: readUntilClosed(plain), as: UTF8.self)
+}
+
 @Suite struct TLSServerTests {
     @Test func httpsAndCleartextShareOnePortAndRequestsSayHowTheyCame() throws {
         try withTLSServer { server in
@@ -64,11 +73,7 @@ private func readUntilClosed(_ fd: Int32) -> [UInt8] {
                 #expect(response.status == 200)
                 #expect(response.body == "tls=TLSv1.3 http/1.1")
             }
-            let plain = try BlockingTLSClient.connect(port: server.boundPort, timeout: 10)
-            defer { close(plain) }
-            let request = Array(get("/b", "Connection: close\r\n").utf8)
-            _ = send(plain, request, request.count, 0)
-            let answer = String(decoding: readUntilClosed(plain), as: UTF8.self)
+            let answer = try cleartextAnswer(port: server.boundPort)
             #expect(answer.hasPrefix("HTTP/1.1 200"))
             #expect(answer.hasSuffix("tls=none"))
         }
@@ -219,11 +224,7 @@ private func readUntilClosed(_ fd: Int32) -> [UInt8] {
         #expect(reports.withValue { $0 } == ["no entropy today"])
         #expect(attempts.withValue { $0 } == 1)
 
-        let plain = try BlockingTLSClient.connect(port: server.boundPort, timeout: 10)
-        defer { close(plain) }
-        let request = Array(get("/b", "Connection: close\r\n").utf8)
-        _ = send(plain, request, request.count, 0)
-        let answer = String(decoding: readUntilClosed(plain), as: UTF8.self)
+        let answer = try cleartextAnswer(port: server.boundPort)
         #expect(answer.hasPrefix("HTTP/1.1 200"))
     }
 }

@@ -18,13 +18,9 @@ export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt:print_suppr
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for sanitizer in "${sanitizers[@]}"; do
-  skip=()
   case $sanitizer in
     thread) scratch=.build-tsan ;;
-    # Open bug, skipped here only (it runs in `swift test` and under TSan): after this test's
-    # Connection: close over TLS, LeakSanitizer finds the server's connection, its queue and
-    # its TLS objects still alive in about one run in five since 2026-12-02; see the issue note.
-    address) scratch=.build-asan; skip=(--skip connectionCloseEndsWithCloseNotify) ;;
+    address) scratch=.build-asan ;;
     *) echo "scripts/sanitizers.sh: unknown sanitizer $sanitizer (thread, address)" >&2; exit 2 ;;
   esac
   echo "== swift test --sanitize=$sanitizer"
@@ -32,7 +28,7 @@ for sanitizer in "${sanitizers[@]}"; do
   status=0
   # Serially: sanitized code runs several times slower, and timing-sensitive socket
   # tests competing for 2 cores would flake.
-  swift test --skip-build --no-parallel --sanitize="$sanitizer" --scratch-path "$scratch" "${skip[@]}" >"$log" 2>&1 || status=$?
+  swift test --skip-build --no-parallel --sanitize="$sanitizer" --scratch-path "$scratch" >"$log" 2>&1 || status=$?
   grep -E "^(✔|✘) Test run with|Executed [0-9]+ tests" "$log" || true
   if [ "$status" -ne 0 ] || grep -qE "WARNING: ThreadSanitizer|ERROR: (Address|Leak)Sanitizer|^✘" "$log"; then
     grep -E -A40 "WARNING: ThreadSanitizer|ERROR: (Address|Leak)Sanitizer|^✘" "$log" | head -200 >&2

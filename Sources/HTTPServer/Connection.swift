@@ -66,7 +66,10 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
         openedAt = now
         lastRead = now
         lastWrite = now
+        context.tracker.instanceMade()
     }
+
+    deinit { context.tracker.instanceFreed() }
 
     /// Starts reading (on the queue). The sources hold the connection until their
     /// cancel handlers release it.

@@ -2,17 +2,28 @@ import Dispatch
 import Synchronization
 
 /// Counts open connections across all queues: enforces `maxConnections` at accept
-/// time and lets `stop()` wait until every descriptor is closed.
+/// time and lets `stop()` wait until every descriptor is closed. It also counts the
+/// `Connection` objects not yet freed, so a test can tell that none outlives `stop()`
+/// (a reference cycle through a protocol handler would keep one, its queue and its TLS
+/// state alive for good).
 ///
 /// The count is an `Atomic`, not a `Mutex`: connections on different queues close at the
 /// same moment, and ThreadSanitizer does not see the ordering a contended `Mutex` gives on
 /// Linux (its futex wait is outside the instrumented code), while atomics it checks.
 final class ConnectionTracker: Sendable {
     private let open = Atomic<Int>(0)
+    private let instances = Atomic<Int>(0)
     /// Entered per open connection, so waiting for none is `DispatchGroup.wait`.
     private let group = DispatchGroup()
 
     var count: Int { open.load(ordering: .acquiring) }
+
+    /// `Connection` objects made and not yet deinitialised.
+    var liveInstances: Int { instances.load(ordering: .acquiring) }
+
+    func instanceMade() { instances.add(1, ordering: .relaxed) }
+
+    func instanceFreed() { instances.subtract(1, ordering: .acquiringAndReleasing) }
 
     /// Reserves a slot; false when `limit` connections are already open.
     func tryOpen(limit: Int) -> Bool {

@@ -175,7 +175,10 @@ final class HTTP1Session: ConnectionProtocolHandler, @unchecked Sendable {
         let token = exchange.token
         insideHandler = true
         synchronousReply = nil
-        transport.context.handler.handle(request) { [self] reply in
+        transport.context.handler.handle(request) { [weak self] reply in
+            // Weak: a handler that answers late (or never) must not keep a closed
+            // connection alive; its reply has nowhere to go then.
+            guard let self else { return }
             // A reply given inside `handle` is applied right after it returns (no hop,
             // no recursion); any other is brought onto the connection's queue first.
             if transport.isOnQueue, insideHandler, exchange.token == token {

@@ -323,7 +323,9 @@ final class HTTP2Session: @unchecked Sendable {
         handlersRunning += 1
         let id = stream.id
         let slot = HTTP2ReplySlot()
-        configuration.handler.handle(request) { [self] reply in
+        configuration.handler.handle(request) { [weak self] reply in
+            // Weak: a late reply must not keep a closed connection alive.
+            guard let self else { return }
             // A reply inside `handle` is applied right after it returns (no hop, no
             // re-entrance into nghttp2 from a callback); a later one hops to the queue.
             if slot.keepIfSynchronous(reply) { return }

@@ -153,6 +153,10 @@ package final class Server: Sendable {
     /// Connections currently open (handy for tests and metrics).
     package var openConnectionCount: Int { tracker.count }
 
+    /// Connection objects not yet freed: none once `stop()` has returned and the last
+    /// handler closures are gone (tests check that nothing leaks).
+    package var liveConnectionObjects: Int { tracker.liveInstances }
+
     /// How many serial queues the connections are spread over (one per usable CPU).
     var connectionQueueCount: Int { state.withLock { $0.queues.count } }
 

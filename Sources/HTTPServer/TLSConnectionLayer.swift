@@ -25,6 +25,11 @@ final class TLSConnectionLayer: ConnectionProtocolHandler, ConnectionTransport, 
     private(set) var context: ServerContext
     private var failed = false
     private var peerClosed = false
+    /// The transport closed: no session may start after this. (A request that came with the
+    /// client's Finished can be answered and closed inside the read that completes the
+    /// handshake; a session made after that would hold this layer, and through it the
+    /// connection, forever.)
+    private var closed = false
 
     init?(outer: any ConnectionTransport, support: TLSServerSupport, openedAt: UInt64) {
         guard let tls = try? support.provider.context(), let engine = try? TLSEngine(context: tls) else { return nil }
@@ -38,16 +43,16 @@ final class TLSConnectionLayer: ConnectionProtocolHandler, ConnectionTransport, 
     // MARK: - From the socket (ConnectionProtocolHandler)
 
     func receive(_ bytes: UnsafeRawBufferPointer) {
-        guard !failed, !peerClosed else { return }
+        guard !failed, !peerClosed, !closed else { return }
         let result = engine.receive(bytes) { plaintext in
-            if session == nil { startSession() }
+            if session == nil, !closed { startSession() }
             session?.receive(plaintext)
         }
         switch result {
         case .needMoreInput:
             flush()
         case .handshakeCompleted:
-            if session == nil { startSession() }
+            if session == nil, !closed { startSession() }
             flush()
             if engine.peerClosed { peerDidClose() }
         case .closedByPeer:
@@ -92,6 +97,7 @@ final class TLSConnectionLayer: ConnectionProtocolHandler, ConnectionTransport, 
 
     func connectionDidClose() {
         // The session holds this layer as its transport: letting it go breaks the cycle.
+        closed = true
         session?.connectionDidClose()
         session = nil
     }

@@ -12,7 +12,10 @@ final class BlockingTLSClient {
     let ssl: OpaquePointer
 
     /// Connects and shakes hands; throws when the handshake fails. `caPEM` nil: no verification.
-    init(port: Int, trusting caPEM: [UInt8]?, alpn: [String] = ["http/1.1"], timeout: Int = 10) throws {
+    /// With `firstRequest`, the client's Finished flight is held back and sent with that request
+    /// in one TCP segment, so the server completes the handshake and reads the request in one go.
+    init(port: Int, trusting caPEM: [UInt8]?, alpn: [String] = ["http/1.1"], timeout: Int = 10,
+         withFinished firstRequest: String? = nil) throws {
         fd = try BlockingTLSClient.connect(port: port, timeout: timeout)
         ctx = SSL_CTX_new(TLS_client_method())!
         let store = SSL_CTX_get_cert_store(ctx)
@@ -27,13 +30,55 @@ final class BlockingTLSClient {
         }
         SSL_CTX_set_verify(ctx, caPEM == nil ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nil)
         ssl = SSL_new(ctx)!
-        SSL_set_fd(ssl, fd)
         SSL_set1_host(ssl, "localhost")
         var wire: [UInt8] = []
         for name in alpn { wire.append(UInt8(name.utf8.count)); wire.append(contentsOf: name.utf8) }
         if !wire.isEmpty { SSL_set_alpn_protos(ssl, wire, UInt32(wire.count)) }
+        if let firstRequest {
+            try handshakeHoldingFinished(thenSending: firstRequest)
+            return
+        }
+        SSL_set_fd(ssl, fd)
         guard SSL_connect(ssl) == 1 else {
             throw ClientError("handshake failed: \(SSL_get_error(ssl, -1))")
+        }
+    }
+
+    /// The handshake through memory BIOs, so the last flight can wait for the request.
+    private func handshakeHoldingFinished(thenSending request: String) throws {
+        let inbound = BIO_new(BIO_s_mem())!
+        let outbound = BIO_new(BIO_s_mem())!
+        SSL_set_bio(ssl, inbound, outbound)
+        SSL_set_connect_state(ssl)
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let result = SSL_do_handshake(ssl)
+            if result == 1 { break }
+            guard SSL_get_error(ssl, result) == SSL_ERROR_WANT_READ else { throw ClientError("handshake failed") }
+            sendAll(drain(outbound))
+            let count = recv(fd, &buffer, buffer.count, 0)
+            guard count > 0 else { throw ClientError("handshake ended by the server") }
+            _ = BIO_write(inbound, buffer, Int32(count))
+        }
+        let bytes = Array(request.utf8)
+        _ = SSL_write(ssl, bytes, Int32(bytes.count))
+        sendAll(drain(outbound))
+        // The server sends nothing before it has the Finished, so nothing unread is dropped here.
+        SSL_set_fd(ssl, fd)
+    }
+
+    private func drain(_ bio: OpaquePointer) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: Int(BIO_ctrl_pending(bio)))
+        let count = BIO_read(bio, &bytes, Int32(bytes.count))
+        return Array(bytes.prefix(max(0, Int(count))))
+    }
+
+    private func sendAll(_ bytes: [UInt8]) {
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { return }
+            sent += count
         }
     }
 

@@ -1,6 +1,8 @@
 import Foundation
 import Dispatch
 import HTTPServer
+import TestSupport
+import Testing
 
 /// Routes for the socket tests:
 /// - `/echo`: 200, the request body back, plus X-Method / X-Target / X-Version headers.
@@ -64,7 +66,8 @@ struct TestHandler: HTTPHandler {
     }
 }
 
-/// Starts a server on 127.0.0.1, port 0, runs `body`, and stops it.
+/// Starts a server on 127.0.0.1, port 0, runs `body`, and stops it; no connection may outlive
+/// the stop (the last handler closures go just after it, hence the short wait).
 func withServer(
     _ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
     handler: TestHandler = TestHandler(),
@@ -75,6 +78,9 @@ func withServer(
     configure(&configuration)
     let server = Server(configuration: configuration, handler: handler, protocolErrorResponder: protocolErrorResponder)
     try server.start()
-    defer { server.stop(gracePeriod: 1) }
+    defer {
+        server.stop(gracePeriod: 1)
+        #expect(eventually(within: 2) { server.liveConnectionObjects == 0 }, "a connection outlived stop()")
+    }
     try body(server)
 }

@@ -273,12 +273,12 @@ stop "$NGINX_PID"
 
 # --- POST in other configurations beside the one measured above ---------------------
 # Fresh mocks a round (so the store grows alike in each): as configured (plain), tuned
-# (no request log, no journal) and with --state-file; the order rotates every round.
-# Reported as POST-plain, POST-tuned and POST-state-file rows and their per-round ratios.
-log "POST in the tuned configuration and with --state-file beside the plain one, 64 connections"
+# (no request log, no journal), with --state-file and with --cpu-scheduling batch; the order
+# rotates every round. Reported as POST-<variant> rows and their per-round ratios.
+log "POST tuned, with --state-file and with --cpu-scheduling batch beside the plain one, 64 connections"
 PLAIN_ARGS=("${MOCK_ARGS[@]}")
-VARIANTS=(plain tuned state-file)
-[ "$MOCK_CONFIG" = tuned ] && VARIANTS=(plain state-file)
+VARIANTS=(plain tuned state-file batch)
+[ "$MOCK_CONFIG" = tuned ] && VARIANTS=(plain state-file batch)
 for round in $(seq "$ROUNDS"); do
     for k in "${!VARIANTS[@]}"; do
         variant="${VARIANTS[$(( (k + round) % ${#VARIANTS[@]} ))]}"
@@ -287,6 +287,7 @@ for round in $(seq "$ROUNDS"); do
         case $variant in
             state-file) MOCK_ARGS+=(--state-file "$WORK/state.json") ;;
             tuned) MOCK_ARGS+=(--log-level warning --journal-limit 0) ;;
+            batch) MOCK_ARGS+=(--cpu-scheduling batch) ;;
         esac
         start_mock "$BIN" "$WORK/mock.port" "${SERVER_PIN[@]}"
         py util.py wait "$MOCK_PORT" /__mock/health 10
@@ -407,7 +408,8 @@ for line in open(sys.argv[1]):
         rps.setdefault(f["round"], {})[f["endpoint"]] = float(f["rps"])
 # (numerator, denominator, what is compared, goal)
 for top, bottom, what, goal in (("POST-plain", "POST-tuned", "as configured vs tuned (no request log, no journal)", "≥ 0.9× for the default configuration"),
-                                ("POST-state-file", "POST-plain", "with --state-file vs without", "≥ 0.9×")):
+                                ("POST-state-file", "POST-plain", "with --state-file vs without", "≥ 0.9×"),
+                                ("POST-batch", "POST-plain", "with --cpu-scheduling batch vs without", "none (opt-in)")):
     ratios = [r[top] / r[bottom] for r in rps.values() if top in r and bottom in r]
     if ratios:
         print(f"\nPOST {what} (64 connections, fresh mocks): {statistics.median(ratios):.2f}× "

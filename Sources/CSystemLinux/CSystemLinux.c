@@ -1,5 +1,5 @@
 // The definitions behind include/CSystemLinux.h, compiled with _GNU_SOURCE so that
-// glibc declares accept4 and the CPU_* macros.
+// glibc declares accept4, the CPU_* macros and SCHED_BATCH.
 #ifdef __linux__
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,5 +32,9 @@ int csystem_allowed_cpu_count(void) {
     }
     errno = EINVAL;
     return -1;
+}
+int csystem_use_batch_scheduling(void) {
+    struct sched_param param = { .sched_priority = 0 };
+    return sched_setscheduler(0, SCHED_BATCH, &param);
 }
 #endif

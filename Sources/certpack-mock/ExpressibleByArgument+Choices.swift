@@ -26,3 +26,8 @@ enum Switch: String, CaseIterable, ExpressibleByArgument {
 enum CARules: String, CaseIterable, ExpressibleByArgument {
     case strict, off
 }
+
+/// `--cpu-scheduling`.
+enum CPUScheduling: String, CaseIterable, ExpressibleByArgument {
+    case normal, batch
+}

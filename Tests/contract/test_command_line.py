@@ -118,3 +118,28 @@ def test_clock_start_takes_rfc3339_or_epoch_seconds():
             assert (clock["epoch_seconds"], clock["mode"]) == (expected, "manual")
         finally:
             assert mock.stop() == 0
+
+
+def thread_policies(pid: int) -> set[int]:
+    """The scheduling policy of every thread of process `pid`."""
+    return {os.sched_getscheduler(int(tid)) for tid in os.listdir(f"/proc/{pid}/task")}
+
+
+def test_cpu_scheduling_batch_puts_every_thread_under_sched_batch(monkeypatch):
+    for args, env, policy in [((), None, os.SCHED_OTHER),
+                              (("--cpu-scheduling", "batch"), None, os.SCHED_BATCH),
+                              ((), "batch", os.SCHED_BATCH)]:
+        if env:
+            monkeypatch.setenv("CERTPACK_MOCK_CPU_SCHEDULING", env)
+        mock = MockProcess(*args)
+        monkeypatch.delenv("CERTPACK_MOCK_CPU_SCHEDULING", raising=False)
+        try:
+            # Served requests have started libdispatch's event and worker threads.
+            for _ in range(20):
+                assert mock.raw("GET", "/__mock/health")[0] == 200
+            assert thread_policies(mock.proc.pid) == {policy}, (args, env)
+        finally:
+            assert mock.stop() == 0
+    bad = run("--cpu-scheduling", "fast", "--port", "0")
+    assert bad.returncode != 0
+    assert "--cpu-scheduling 'fast' is not one of normal, batch" in bad.stderr

@@ -21,5 +21,9 @@ int csystem_accept4(int fd, struct sockaddr *address, socklen_t *length, int fla
 /// -1 with errno set when the kernel will not tell.
 int csystem_allowed_cpu_count(void);
 
+/// sched_setscheduler(2) with SCHED_BATCH for the calling thread (threads it creates
+/// later inherit it): a woken thread no longer preempts the running one. 0, or -1 with errno.
+int csystem_use_batch_scheduling(void);
+
 #endif // __linux__
 #endif // CSYSTEMLINUX_H

@@ -33,8 +33,34 @@ int csystem_allowed_cpu_count(void) {
     errno = EINVAL;
     return -1;
 }
-int csystem_use_batch_scheduling(void) {
+int csystem_set_thread_batch(int tid, int batch) {
     struct sched_param param = { .sched_priority = 0 };
-    return sched_setscheduler(0, SCHED_BATCH, &param);
+    return sched_setscheduler(tid, batch ? SCHED_BATCH : SCHED_OTHER, &param);
+}
+
+int csystem_thread_is_batch(int tid) {
+    int policy = sched_getscheduler(tid);
+    return policy < 0 ? -1 : policy == SCHED_BATCH;
+}
+
+int csystem_allowed_cpus(int *cpus, int capacity) {
+    cpu_set_t *set = CPU_ALLOC(CPU_SETSIZE);
+    if (set == NULL) return -1;
+    size_t size = CPU_ALLOC_SIZE(CPU_SETSIZE);
+    CPU_ZERO_S(size, set);
+    if (sched_getaffinity(0, size, set) != 0) {
+        int saved = errno;
+        CPU_FREE(set);
+        errno = saved;
+        return -1;
+    }
+    int count = 0;
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+        if (!CPU_ISSET_S(cpu, size, set)) continue;
+        if (count < capacity) cpus[count] = cpu;
+        count++;
+    }
+    CPU_FREE(set);
+    return count;
 }
 #endif

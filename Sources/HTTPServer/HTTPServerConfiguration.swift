@@ -26,6 +26,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// HTTPS on the same port (a first byte of 0x16 is a TLS handshake); nil: cleartext only.
     /// The provider may make its context on the first handshake rather than at start-up.
     public var tls: TLSContextProvider? = nil
+    /// The scheduling policy of the process's threads (`batch` and `adaptive` act on the
+    /// whole process; the default leaves it alone).
+    public var cpuScheduling: CPUScheduling
 
     public init(
         hosts: [String] = ["127.0.0.1", "::1"],
@@ -36,7 +39,8 @@ public struct HTTPServerConfiguration: Sendable {
         maxBodyBytes: Int = 1 << 20,
         headerTimeout: Double = 10,
         idleTimeout: Double = 60,
-        maxConnections: Int = 10000
+        maxConnections: Int = 10000,
+        cpuScheduling: CPUScheduling = .normal
     ) {
         self.hosts = hosts
         self.port = port
@@ -47,5 +51,6 @@ public struct HTTPServerConfiguration: Sendable {
         self.headerTimeout = headerTimeout
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
+        self.cpuScheduling = cpuScheduling
     }
 }

@@ -56,6 +56,7 @@ package final class Server: Sendable {
         var responder: @Sendable (HTTPProtocolError) -> HTTPResponse
         var protocols = ServerProtocols.http2
         var listeners: [Listener] = []
+        var governor: CPUSchedulingGovernor?
         var queues: [ConnectionQueue] = []
         var port = 0
         var addresses: [String] = []
@@ -127,6 +128,14 @@ package final class Server: Sendable {
             state.addresses = bound.map { $0.1.description }
             state.listeners = listeners
             state.queues = queues
+            switch configuration.cpuScheduling {
+            case .normal: break
+            case .batch: try ThreadScheduling.setAllThreads(batch: true)
+            case .adaptive:
+                let governor = CPUSchedulingGovernor()
+                governor.start()
+                state.governor = governor
+            }
             state.phase = .running
             running.enter()
             for listener in listeners { listener.start() }
@@ -205,10 +214,14 @@ package final class Server: Sendable {
             _ = tracker.waitUntilNoneOpen(seconds: 5)
         }
         for queue in queues { queue.shutdown() }
+        let governor = state.withLock { $0.governor }
+        governor?.stop()
+        if configuration.cpuScheduling == .batch { try? ThreadScheduling.setAllThreads(batch: false) }
 
         state.withLock { state in
             state.listeners = []
             state.queues = []
+            state.governor = nil
             state.phase = .stopped
         }
         running.leave()

@@ -1,6 +1,5 @@
 import ArgumentParser
 import HTTPServer
-import Sockets
 
 /// What one client may do: `--max-body-bytes`, `--header-timeout`, `--idle-timeout`,
 /// `--max-connections`; and how the threads serving them are scheduled: `--cpu-scheduling`.
@@ -10,7 +9,8 @@ struct ConnectionOptions: ParsableArguments {
     static let headerTimeoutSetting = Setting("header-timeout", env: "CERTPACK_MOCK_HEADER_TIMEOUT", default: defaults.headerTimeout)
     static let idleTimeoutSetting = Setting("idle-timeout", env: "CERTPACK_MOCK_IDLE_TIMEOUT", default: defaults.idleTimeout)
     static let maxConnectionsSetting = Setting("max-connections", env: "CERTPACK_MOCK_MAX_CONNECTIONS", default: defaults.maxConnections)
-    static let cpuSchedulingSetting = Setting("cpu-scheduling", env: "CERTPACK_MOCK_CPU_SCHEDULING", default: CPUScheduling.normal)
+    /// The command line adapts (the library's default leaves the process alone).
+    static let cpuSchedulingSetting = Setting("cpu-scheduling", env: "CERTPACK_MOCK_CPU_SCHEDULING", default: CPUScheduling.adaptive)
 
     @Option(help: maxBodyBytesSetting.help("Largest request body in bytes; larger gets 413."))
     var maxBodyBytes: Int?
@@ -25,26 +25,15 @@ struct ConnectionOptions: ParsableArguments {
     var maxConnections: Int?
 
     @Option(help: cpuSchedulingSetting.help("""
-        normal, or batch (Linux SCHED_BATCH for all the mock's threads): about 1.5x the requests \
-        per second under many connections on a core, but each answer can wait a time slice \
-        (milliseconds) when other processes keep the CPU busy.
+        adaptive, normal or batch. batch: Linux SCHED_BATCH for all the mock's threads, which \
+        saves context switches under load (about 1.4x the requests per second on a busy core) \
+        but makes answers wait behind other busy processes; adaptive: batch only while no \
+        other process uses the mock's CPUs.
         """))
     var cpuScheduling: String?
 
     func check() throws {
         _ = try server(hosts: [], port: 0)
-        _ = try Self.cpuSchedulingSetting.resolve(choice: cpuScheduling)
-    }
-
-    /// Applies `--cpu-scheduling` to this thread, which every later thread inherits: call it
-    /// before anything starts a thread.
-    func applyScheduling() throws {
-        guard try Self.cpuSchedulingSetting.resolve(choice: cpuScheduling) == .batch else { return }
-        do {
-            try useBatchScheduling()
-        } catch {
-            throw SettingError(description: "--cpu-scheduling batch: \(error)")
-        }
     }
 
     /// The server's configuration with these limits, listening where `ListenOptions` says.
@@ -54,6 +43,7 @@ struct ConnectionOptions: ParsableArguments {
             maxBodyBytes: try Self.maxBodyBytesSetting.resolve(maxBodyBytes, atLeast: 1024),
             headerTimeout: try Self.headerTimeoutSetting.resolve(headerTimeout, atLeast: 0.1),
             idleTimeout: try Self.idleTimeoutSetting.resolve(idleTimeout, atLeast: 0.1),
-            maxConnections: try Self.maxConnectionsSetting.resolve(maxConnections, atLeast: 1))
+            maxConnections: try Self.maxConnectionsSetting.resolve(maxConnections, atLeast: 1),
+            cpuScheduling: try Self.cpuSchedulingSetting.resolve(choice: cpuScheduling))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CertificatePacks
+import HTTPServer
 import Logging
 
 // The enums behind the choice options. Their raw values are what the flags and variables
@@ -9,6 +10,7 @@ extension LifecycleMode: ExpressibleByArgument {}
 extension VirtualClock.Mode: ExpressibleByArgument {}
 extension IDGenerator.Format: ExpressibleByArgument {}
 extension LogFormat: ExpressibleByArgument {}
+extension CPUScheduling: ExpressibleByArgument {}
 
 extension Logger.Level: @retroactive ExpressibleByArgument {
     /// Any case: `--log-level DEBUG` is `debug`.
@@ -25,9 +27,4 @@ enum Switch: String, CaseIterable, ExpressibleByArgument {
 /// `--ca-rules`.
 enum CARules: String, CaseIterable, ExpressibleByArgument {
     case strict, off
-}
-
-/// `--cpu-scheduling`.
-enum CPUScheduling: String, CaseIterable, ExpressibleByArgument {
-    case normal, batch
 }

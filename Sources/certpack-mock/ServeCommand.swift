@@ -47,8 +47,6 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
-        // First: the threads started from here on inherit the policy.
-        try connections.applyScheduling()
         let (logger, requestLog) = try recording.logging()
         let config = try makeConfiguration(logger: logger)
         let signals = SignalWaiter()

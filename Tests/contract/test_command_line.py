@@ -4,6 +4,7 @@ import os
 import re
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -125,8 +126,8 @@ def thread_policies(pid: int) -> set[int]:
     return {os.sched_getscheduler(int(tid)) for tid in os.listdir(f"/proc/{pid}/task")}
 
 
-def test_cpu_scheduling_batch_puts_every_thread_under_sched_batch(monkeypatch):
-    for args, env, policy in [((), None, os.SCHED_OTHER),
+def test_cpu_scheduling_batch_and_normal_set_every_thread(monkeypatch):
+    for args, env, policy in [(("--cpu-scheduling", "normal"), None, os.SCHED_OTHER),
                               (("--cpu-scheduling", "batch"), None, os.SCHED_BATCH),
                               ((), "batch", os.SCHED_BATCH)]:
         if env:
@@ -142,4 +143,27 @@ def test_cpu_scheduling_batch_puts_every_thread_under_sched_batch(monkeypatch):
             assert mock.stop() == 0
     bad = run("--cpu-scheduling", "fast", "--port", "0")
     assert bad.returncode != 0
-    assert "--cpu-scheduling 'fast' is not one of normal, batch" in bad.stderr
+    assert "--cpu-scheduling 'fast' is not one of normal, batch, adaptive" in bad.stderr
+
+
+def test_adaptive_scheduling_is_normal_while_another_process_keeps_the_cpus_busy():
+    # The default. One busy loop per CPU the mock may use: within a few samples (a quarter
+    # second each) every thread of the mock must be under the normal policy, so its answers
+    # do not wait behind the loops. (Without them it may be either: that depends on the machine.)
+    mock = MockProcess()
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in os.sched_getaffinity(mock.proc.pid)]
+    try:
+        assert mock.raw("GET", "/__mock/health")[0] == 200
+        deadline = time.monotonic() + 5
+        while thread_policies(mock.proc.pid) != {os.SCHED_OTHER}:
+            assert time.monotonic() < deadline, thread_policies(mock.proc.pid)
+            time.sleep(0.05)
+        started = time.monotonic()
+        for _ in range(20):
+            assert mock.raw("GET", "/__mock/health")[0] == 200
+        assert time.monotonic() - started < 2
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+        assert mock.stop() == 0

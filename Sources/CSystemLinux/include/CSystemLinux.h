@@ -21,9 +21,17 @@ int csystem_accept4(int fd, struct sockaddr *address, socklen_t *length, int fla
 /// -1 with errno set when the kernel will not tell.
 int csystem_allowed_cpu_count(void);
 
-/// sched_setscheduler(2) with SCHED_BATCH for the calling thread (threads it creates
-/// later inherit it): a woken thread no longer preempts the running one. 0, or -1 with errno.
-int csystem_use_batch_scheduling(void);
+/// sched_setscheduler(2) for thread `tid` (0: the calling one): SCHED_BATCH when `batch`
+/// is nonzero (a woken thread no longer preempts the running one), else SCHED_OTHER.
+/// Threads it creates later inherit the policy. 0, or -1 with errno.
+int csystem_set_thread_batch(int tid, int batch);
+
+/// 1 when thread `tid` runs under SCHED_BATCH, 0 when not, -1 with errno.
+int csystem_thread_is_batch(int tid);
+
+/// The numbers of the CPUs this process may run on (sched_getaffinity), up to `capacity`
+/// of them into `cpus`; how many there are, or -1 with errno.
+int csystem_allowed_cpus(int *cpus, int capacity);
 
 #endif // __linux__
 #endif // CSYSTEMLINUX_H

@@ -1,0 +1,43 @@
+import CSystemLinux
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Linux scheduling policy of this process's threads: SCHED_OTHER, or SCHED_BATCH.
+///
+/// On a busy core, libdispatch's event thread wakes for each readable socket and, as a
+/// normal thread, preempts the worker answering the last one: two or three context
+/// switches per request. Under SCHED_BATCH a woken thread waits for the running one, so
+/// the event thread collects a batch of events for one worker wake-up. The price: a
+/// woken thread also waits behind other processes' busy threads, for up to a time slice.
+package enum ThreadScheduling {
+    /// Puts every thread of the process under SCHED_BATCH (`batch`) or SCHED_OTHER. A
+    /// thread started later inherits its creator's policy, so all of them follow. Threads
+    /// that end meanwhile are skipped.
+    package static func setAllThreads(batch: Bool) throws {
+        for thread in threadIDs() where csystem_set_thread_batch(thread, batch ? 1 : 0) != 0 && errno != ESRCH {
+            throw SocketError(call: "sched_setscheduler", errno: errno)
+        }
+    }
+
+    /// Whether every thread of the process is under SCHED_BATCH.
+    package static var allThreadsAreBatch: Bool {
+        threadIDs().allSatisfy { csystem_thread_is_batch($0) != 0 }
+    }
+
+    /// The process's thread ids, from /proc/self/task.
+    package static func threadIDs() -> [Int32] {
+        guard let directory = opendir("/proc/self/task") else { return [] }
+        defer { closedir(directory) }
+        var threads: [Int32] = []
+        while let entry = readdir(directory) {
+            let id = withUnsafeBytes(of: entry.pointee.d_name) { name in
+                name.prefix { $0 != 0 }.reduce(Int32(0)) { value, byte in
+                    byte >= 0x30 && byte <= 0x39 && value >= 0 ? value &* 10 &+ Int32(byte - 0x30) : -1
+                }
+            }
+            if id > 0 { threads.append(id) }
+        }
+        return threads
+    }
+}

@@ -1,0 +1,63 @@
+import Testing
+@testable import HTTPServer
+import Sockets
+
+/// The adaptive policy's decisions, fed made-up CPU readings a quarter second apart.
+@Suite struct CPUSchedulingGovernorTests {
+    /// Readings on 2 CPUs where this process used `own` and everyone `busy` of the CPUs' time.
+    private struct Readings {
+        var usage = CPUUsage(wallNanoseconds: 0, processNanoseconds: 0, busyNanoseconds: 0, cpuCount: 2)
+
+        mutating func next(own: Double, others: Double) -> CPUUsage {
+            let span: UInt64 = 250_000_000
+            usage.wallNanoseconds += span
+            usage.processNanoseconds += UInt64(own * Double(span * 2))
+            usage.busyNanoseconds += UInt64((own + others) * Double(span * 2))
+            return usage
+        }
+    }
+
+    @Test func othersShareIsTheBusyTimeThatWasNotThisProcesss() {
+        var readings = Readings()
+        let first = readings.next(own: 0, others: 0)
+        let second = readings.next(own: 0.5, others: 0.25)
+        #expect(abs(second.othersShare(since: first) - 0.25) < 1e-9)
+        // Counters that went backwards (or a busy total below the process's own) read as none.
+        #expect(first.othersShare(since: second) == 0)
+    }
+
+    @Test func batchAfterTwoQuietSamplesAndNormalAtOnceWhenANeighbourWakes() {
+        var state = CPUSchedulingGovernor.State()
+        var readings = Readings()
+        var decisions: [(Bool, Bool)] = []
+        for (own, others) in [(0.9, 0.0), (0.9, 0.01), (0.9, 0.02), (0.95, 0.0), (0.5, 0.5), (0.6, 0.1), (0.9, 0.0), (0.9, 0.0)] {
+            decisions.append(CPUSchedulingGovernor.step(&state, readings.next(own: own, others: others)))
+        }
+        // The first reading only starts the count; two quiet ones switch to batch; a busy
+        // neighbour switches back at once; a share between the thresholds resets the count.
+        #expect(decisions.map(\.0) == [false, false, true, true, false, false, false, true])
+        #expect(decisions.map(\.1) == [false, false, true, false, true, false, false, true])
+    }
+
+    @Test func aShareBetweenTheThresholdsKeepsBatch() {
+        var state = CPUSchedulingGovernor.State()
+        var readings = Readings()
+        for _ in 0..<3 { _ = CPUSchedulingGovernor.step(&state, readings.next(own: 1, others: 0)) }
+        #expect(state.batch)
+        #expect(CPUSchedulingGovernor.step(&state, readings.next(own: 0.8, others: 0.15)) == (true, false))
+    }
+
+    @Test func procStatLinesOfTheAllowedCPUsAreSummed() {
+        let text = Array("""
+            cpu  900 9 90 9000 0 0 0 0 0 0
+            cpu0 100 1 10 1000 5 6 7 0 0 0
+            cpu1 200 2 20 2000 5 6 7 0 0 0
+            cpu12 400 4 40 4000 5 6 7 0 0 0
+            intr 123 4 5
+            """.utf8)
+        #expect(CPUUsage.busyTicks(inProcStat: text, onCPUs: [0, 12]) == 111 + 444)
+        #expect(CPUUsage.busyTicks(inProcStat: text, onCPUs: [1]) == 222)
+        #expect(CPUUsage.busyTicks(inProcStat: text, onCPUs: [3]) == nil)
+        #expect(CPUUsage.now() != nil)
+    }
+}

@@ -128,9 +128,10 @@ package final class Server: Sendable {
             state.addresses = bound.map { $0.1.description }
             state.listeners = listeners
             state.queues = queues
+            // A policy the kernel refuses (a seccomp profile, say) leaves the threads as they are.
             switch configuration.cpuScheduling {
             case .normal: break
-            case .batch: try ThreadScheduling.setAllThreads(batch: true)
+            case .batch: try? ThreadScheduling.setAllThreads(batch: true)
             case .adaptive:
                 let governor = CPUSchedulingGovernor()
                 governor.start()

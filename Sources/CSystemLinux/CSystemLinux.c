@@ -11,15 +11,20 @@ int csystem_accept4(int fd, struct sockaddr *address, socklen_t *length, int fla
     return accept4(fd, address, length, flags);
 }
 
-int csystem_allowed_cpu_count(void) {
+int csystem_allowed_cpus(int *cpus, int capacity) {
     // Grows the mask past CPU_SETSIZE (1024) while the kernel says EINVAL.
-    for (int cpus = CPU_SETSIZE; cpus <= 1 << 16; cpus *= 4) {
-        cpu_set_t *set = CPU_ALLOC(cpus);
+    for (int most = CPU_SETSIZE; most <= 1 << 16; most *= 4) {
+        cpu_set_t *set = CPU_ALLOC(most);
         if (set == NULL) return -1;
-        size_t size = CPU_ALLOC_SIZE(cpus);
+        size_t size = CPU_ALLOC_SIZE(most);
         CPU_ZERO_S(size, set);
         if (sched_getaffinity(0, size, set) == 0) {
-            int count = CPU_COUNT_S(size, set);
+            int count = 0;
+            for (int cpu = 0; cpu < most; cpu++) {
+                if (!CPU_ISSET_S(cpu, size, set)) continue;
+                if (count < capacity) cpus[count] = cpu;
+                count++;
+            }
             CPU_FREE(set);
             return count;
         }
@@ -33,6 +38,7 @@ int csystem_allowed_cpu_count(void) {
     errno = EINVAL;
     return -1;
 }
+
 int csystem_set_thread_batch(int tid, int batch) {
     struct sched_param param = { .sched_priority = 0 };
     return sched_setscheduler(tid, batch ? SCHED_BATCH : SCHED_OTHER, &param);
@@ -41,26 +47,5 @@ int csystem_set_thread_batch(int tid, int batch) {
 int csystem_thread_is_batch(int tid) {
     int policy = sched_getscheduler(tid);
     return policy < 0 ? -1 : policy == SCHED_BATCH;
-}
-
-int csystem_allowed_cpus(int *cpus, int capacity) {
-    cpu_set_t *set = CPU_ALLOC(CPU_SETSIZE);
-    if (set == NULL) return -1;
-    size_t size = CPU_ALLOC_SIZE(CPU_SETSIZE);
-    CPU_ZERO_S(size, set);
-    if (sched_getaffinity(0, size, set) != 0) {
-        int saved = errno;
-        CPU_FREE(set);
-        errno = saved;
-        return -1;
-    }
-    int count = 0;
-    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-        if (!CPU_ISSET_S(cpu, size, set)) continue;
-        if (count < capacity) cpus[count] = cpu;
-        count++;
-    }
-    CPU_FREE(set);
-    return count;
 }
 #endif

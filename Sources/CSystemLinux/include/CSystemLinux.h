@@ -16,11 +16,6 @@
 /// accept4(2): accept as non-blocking and close-on-exec in one call.
 int csystem_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
 
-/// How many CPUs this process may run on (CPU_COUNT of sched_getaffinity), so a
-/// server started under `taskset -c 0` spreads its connections over one queue.
-/// -1 with errno set when the kernel will not tell.
-int csystem_allowed_cpu_count(void);
-
 /// sched_setscheduler(2) for thread `tid` (0: the calling one): SCHED_BATCH when `batch`
 /// is nonzero (a woken thread no longer preempts the running one), else SCHED_OTHER.
 /// Threads it creates later inherit the policy. 0, or -1 with errno.
@@ -29,8 +24,9 @@ int csystem_set_thread_batch(int tid, int batch);
 /// 1 when thread `tid` runs under SCHED_BATCH, 0 when not, -1 with errno.
 int csystem_thread_is_batch(int tid);
 
-/// The numbers of the CPUs this process may run on (sched_getaffinity), up to `capacity`
-/// of them into `cpus`; how many there are, or -1 with errno.
+/// The CPUs this process may run on (sched_getaffinity): their numbers, up to `capacity`
+/// of them, into `cpus` (which may be NULL when `capacity` is 0), and how many there are;
+/// -1 with errno set when the kernel will not tell.
 int csystem_allowed_cpus(int *cpus, int capacity);
 
 #endif // __linux__

@@ -18,7 +18,7 @@ import Sockets
         }
     }
 
-    @Test func othersShareIsTheBusyTimeThatWasNotThisProcesss() {
+    @Test func othersShareIsTheBusyTimeThisProcessDidNotSpend() {
         var readings = Readings()
         let first = readings.next(own: 0, others: 0)
         let second = readings.next(own: 0.5, others: 0.25)

@@ -22,7 +22,7 @@ let package = Package(
         // libnghttp2 from the system (Debian's libnghttp2-dev: scripts/install-system-packages.sh).
         .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         // Sockets, addresses, the syscall wrapper and listeners; no HTTP.
-        .target(name: "Sockets", dependencies: ["CSystemLinux"]),
+        .target(name: "Sockets", dependencies: ["CSystemLinux", "ASCIIBytes"]),
         // OpenSSL 3 from the system (Debian: libssl-dev) for TLS and the certificates made at start-up.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // TLS over memory BIOs, ALPN, and the mock's own CA and server certificate; no sockets.

@@ -1,6 +1,20 @@
 /// Numbers written as ASCII text straight into a byte buffer, without a String in between:
-/// status lines, Content-Length, JSON and log lines each write several per request.
+/// status lines, Content-Length, JSON and log lines each write several per request. And
+/// read back from the kernel's text (/proc).
 extension ASCII {
+    /// The value of `digits` as unsigned decimal ("42"); nil when empty, when any byte is not
+    /// a digit, or past 19 digits (which could overflow).
+    @inlinable
+    package static func unsignedDecimal(_ digits: some Collection<UInt8>) -> UInt64? {
+        guard !digits.isEmpty, digits.count <= 19 else { return nil }
+        var value: UInt64 = 0
+        for byte in digits {
+            guard isDigit(byte) else { return nil }
+            value = value * 10 + UInt64(digitValue(byte))
+        }
+        return value
+    }
+
     /// Appends `value` in decimal ("-12", "0", "404").
     @inlinable
     package static func appendDecimal(_ value: Int, to out: inout [UInt8]) {

@@ -1,3 +1,4 @@
+import ASCIIBytes
 import CSystemLinux
 #if canImport(Glibc)
 import Glibc
@@ -78,22 +79,13 @@ package struct CPUUsage: Sendable, Equatable {
         for line in text.split(separator: UInt8(ascii: "\n")) {
             let fields = line.split(separator: UInt8(ascii: " "))
             guard fields.count >= 4, let name = fields.first, name.count > 3, name.starts(with: "cpu".utf8),
-                  let cpu = decimal(name.dropFirst(3)), cpus.contains(Int32(truncatingIfNeeded: cpu)) else { continue }
+                  let cpu = ASCII.unsignedDecimal(name.dropFirst(3)), cpus.contains(Int32(truncatingIfNeeded: cpu)) else { continue }
             // cpuN user nice system idle …
-            guard let user = decimal(fields[1]), let nice = decimal(fields[2]), let system = decimal(fields[3]) else { return nil }
+            guard let user = ASCII.unsignedDecimal(fields[1]), let nice = ASCII.unsignedDecimal(fields[2]),
+                  let system = ASCII.unsignedDecimal(fields[3]) else { return nil }
             total &+= user &+ nice &+ system
             found = true
         }
         return found ? total : nil
-    }
-
-    private static func decimal(_ digits: ArraySlice<UInt8>) -> UInt64? {
-        guard !digits.isEmpty, digits.count <= 19 else { return nil }
-        var value: UInt64 = 0
-        for byte in digits {
-            guard byte >= 0x30 && byte <= 0x39 else { return nil }
-            value = value * 10 + UInt64(byte - 0x30)
-        }
-        return value
     }
 }

@@ -1,3 +1,4 @@
+import ASCIIBytes
 import CSystemLinux
 #if canImport(Glibc)
 import Glibc
@@ -20,23 +21,17 @@ package enum ThreadScheduling {
         }
     }
 
-    /// Whether every thread of the process is under SCHED_BATCH.
-    package static var allThreadsAreBatch: Bool {
-        threadIDs().allSatisfy { csystem_thread_is_batch($0) != 0 }
-    }
-
     /// The process's thread ids, from /proc/self/task.
-    package static func threadIDs() -> [Int32] {
+    private static func threadIDs() -> [Int32] {
         guard let directory = opendir("/proc/self/task") else { return [] }
         defer { closedir(directory) }
         var threads: [Int32] = []
         while let entry = readdir(directory) {
+            // "." and ".." are not numbers.
             let id = withUnsafeBytes(of: entry.pointee.d_name) { name in
-                name.prefix { $0 != 0 }.reduce(Int32(0)) { value, byte in
-                    byte >= 0x30 && byte <= 0x39 && value >= 0 ? value &* 10 &+ Int32(byte - 0x30) : -1
-                }
+                ASCII.unsignedDecimal(name.prefix { $0 != 0 }).flatMap { Int32(exactly: $0) }
             }
-            if id > 0 { threads.append(id) }
+            if let id, id > 0 { threads.append(id) }
         }
         return threads
     }

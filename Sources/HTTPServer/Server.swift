@@ -186,7 +186,7 @@ package final class Server: Sendable {
     /// is closed. Safe to call more than once and from several threads; must not be
     /// called from a handler (it waits for handlers to finish).
     package func stop(gracePeriod: Double = 5) {
-        enum Step { case done, wait, stop([Listener], [ConnectionQueue]) }
+        enum Step { case done, wait, stop([Listener], [ConnectionQueue], CPUSchedulingGovernor?) }
         let step: Step = state.withLock { state in
             switch state.phase {
             case .idle:
@@ -198,10 +198,10 @@ package final class Server: Sendable {
                 return .done
             case .running:
                 state.phase = .stopping
-                return .stop(state.listeners, state.queues)
+                return .stop(state.listeners, state.queues, state.governor)
             }
         }
-        guard case .stop(let listeners, let queues) = step else {
+        guard case .stop(let listeners, let queues, let governor) = step else {
             if case .wait = step { running.wait() }
             return
         }
@@ -215,7 +215,6 @@ package final class Server: Sendable {
             _ = tracker.waitUntilNoneOpen(seconds: 5)
         }
         for queue in queues { queue.shutdown() }
-        let governor = state.withLock { $0.governor }
         governor?.stop()
         if configuration.cpuScheduling == .batch { try? ThreadScheduling.setAllThreads(batch: false) }
 

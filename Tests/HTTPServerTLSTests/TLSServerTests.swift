@@ -115,18 +115,15 @@ private func cleartextAnswer(port: Int) throws -> String {
         // The handshake completes and a `Connection: close` request is answered and closed in
         // the same read: the TLS layer must not start a second session after that close (it
         // once did, and the session and layer kept each other and the connection alive).
-        var configuration = HTTPServerConfiguration(hosts: ["127.0.0.1"], port: 0)
-        configuration.tls = TLSContextProvider(ready: Shared.context)
-        let server = Server(configuration: configuration, handler: TLSEchoHandler())
-        try server.start()
-        for _ in 0..<3 {
-            let client = try BlockingTLSClient(port: server.boundPort, trusting: Shared.authority.certificatePEM,
-                                               withFinished: get("/a", "Connection: close\r\n"))
-            #expect(try client.readResponse().status == 200)
-            #expect(client.readsCloseNotify())
+        // withTLSServer checks after its stop that no connection is left.
+        try withTLSServer { server in
+            for _ in 0..<3 {
+                let client = try BlockingTLSClient(port: server.boundPort, trusting: Shared.authority.certificatePEM,
+                                                   withFinished: get("/a", "Connection: close\r\n"))
+                #expect(try client.readResponse().status == 200)
+                #expect(client.readsCloseNotify())
+            }
         }
-        server.stop(gracePeriod: 2)
-        #expect(eventually(within: 2) { server.liveConnectionObjects == 0 })
     }
 
     @Test func garbageAfterTheHandshakeByteIsClosedAndOthersAreServed() throws {

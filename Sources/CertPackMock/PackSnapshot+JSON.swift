@@ -20,7 +20,7 @@ extension PackSnapshot {
         for certificate in certificates { write(certificate, into: &w) }
         w.arrayEnd()
         if let primary = primaryCertificate {
-            w.key("primary_certificate"); w.string(primary)
+            w.key("primary_certificate"); primary.write(into: &w)
         }
         if !validationRecords.isEmpty {
             w.key("validation_records"); w.arrayStart()
@@ -50,7 +50,7 @@ extension PackSnapshot {
 
     private func write(_ c: IssuedCertificate, into w: inout JSONWriter) {
         w.objectStart()
-        w.key("id"); w.string(c.id)
+        w.key("id"); c.id.write(into: &w)
         w.key("hosts"); w.arrayStart()
         for host in c.hosts { w.string(host) }
         w.arrayEnd()
@@ -79,5 +79,12 @@ extension PackSnapshot {
         }
         w.key("status"); w.string(r.status)
         w.objectEnd()
+    }
+}
+
+extension PackID {
+    /// The id as a JSON string, written without a String in between.
+    func write(into w: inout JSONWriter) {
+        w.plainString(byteCount: textLength) { writeText(into: $0) }
     }
 }

@@ -43,18 +43,21 @@ public struct IDGenerator: Sendable {
 /// Deterministic values derived from a pack id, so the same pack always shows
 /// the same validation tokens and certificate ids without storing them.
 package enum Hex {
-    package static func string(_ a: UInt64, _ b: UInt64) -> String {
-        PackID(high: a, low: b, isUUID: false).text
-    }
-
     /// FNV-1a over the parts, then two rounds of mixing: 32 hex digits.
     package static func derived(_ parts: String...) -> String {
+        derivedID(parts).text
+    }
+
+    /// `derived`'s value as 128 bits, for ids written without a String in between.
+    package static func derivedID(_ parts: [String]) -> PackID {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for part in parts {
-            for byte in part.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        for var part in parts {
+            part.withUTF8 { utf8 in
+                for byte in utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            }
             h = (h ^ 0xFF) &* 0x0000_0100_0000_01B3
         }
         var g = IDGenerator(seed: h)
-        return string(g.next(), g.next())
+        return PackID(high: g.next(), low: g.next(), isUUID: false)
     }
 }

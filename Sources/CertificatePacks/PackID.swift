@@ -43,18 +43,42 @@ public struct PackID: Hashable, Sendable {
     /// The id as the API shows it.
     public var text: String {
         // Written straight into the string's storage: no intermediate array.
-        String(unsafeUninitializedCapacity: isUUID ? 36 : 32) { out in
-            var o = 0
-            for i in 0..<32 {
-                if isUUID && (i == 8 || i == 12 || i == 16 || i == 20) {
-                    out[o] = UInt8(ascii: "-")
-                    o += 1
-                }
-                let nibble = UInt8(truncatingIfNeeded: ((i < 16 ? high : low) >> UInt64(60 - (i % 16) * 4)) & 0xF)
-                out[o] = ASCII.hexDigit(nibble)
-                o += 1
-            }
-            return o
+        String(unsafeUninitializedCapacity: textLength) { out in
+            writeText(into: out)
+            return textLength
+        }
+    }
+
+    /// 32, or 36 with UUID dashes.
+    public var textLength: Int { isUUID ? 36 : 32 }
+
+    /// Writes `text`'s `textLength` bytes into `out`, which must hold that many.
+    public func writeText(into out: UnsafeMutableBufferPointer<UInt8>) {
+        if isUUID {
+            // 8-4-4-4-12: the dashes sit after hex digits 8, 12, 16 and 20.
+            Self.hex(high >> 32, digits: 8, into: out, at: 0)
+            out[8] = UInt8(ascii: "-")
+            Self.hex(high >> 16, digits: 4, into: out, at: 9)
+            out[13] = UInt8(ascii: "-")
+            Self.hex(high, digits: 4, into: out, at: 14)
+            out[18] = UInt8(ascii: "-")
+            Self.hex(low >> 48, digits: 4, into: out, at: 19)
+            out[23] = UInt8(ascii: "-")
+            Self.hex(low, digits: 12, into: out, at: 24)
+        } else {
+            Self.hex(high, digits: 16, into: out, at: 0)
+            Self.hex(low, digits: 16, into: out, at: 16)
+        }
+    }
+
+    /// The low `digits` nibbles of `value`, most significant first.
+    private static func hex(_ value: UInt64, digits: Int, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        var v = value
+        var i = start + digits
+        while i > start {
+            i -= 1
+            out[i] = ASCII.hexDigit(UInt8(truncatingIfNeeded: v & 0xF))
+            v >>= 4
         }
     }
 }

@@ -11,7 +11,7 @@ public struct PackSnapshot: Sendable, Equatable {
     /// CNAMEs for delegated DCV, while a TXT-validated pack waits on validation.
     public var dcvDelegationRecords: [DelegationRecord] = []
 
-    public var primaryCertificate: String? { certificates.first?.id }
+    public var primaryCertificate: PackID? { certificates.first?.id }
 }
 
 public struct ValidationRecord: Sendable, Equatable {
@@ -24,7 +24,8 @@ public struct ValidationRecord: Sendable, Equatable {
 }
 
 public struct IssuedCertificate: Sendable, Equatable {
-    public var id: String
+    /// 32 hex digits, written like a pack id.
+    public var id: PackID
     public var hosts: [String]
     public var signature: String
     public var issuer: String
@@ -105,7 +106,7 @@ extension PackLifecycle {
         let expires = issued + Double(pack.validityDays) * 86_400
         return [("ECDSAWithSHA256", 1), ("SHA256WithRSA", 2)].map { signature, priority in
             IssuedCertificate(
-                id: Hex.derived(pack.id, String(pack.timeline.attempt), signature),
+                id: Hex.derivedID([pack.id, String(pack.timeline.attempt), signature]),
                 hosts: pack.hosts, signature: signature, issuer: pack.certificateAuthority.issuerName,
                 uploadedOn: issued, expiresOn: expires, priority: priority)
         }

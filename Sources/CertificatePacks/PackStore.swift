@@ -165,8 +165,14 @@ struct PackStore {
     /// "a,b,c" back into hosts, splitting bytes (a Character-level split walks graphemes).
     private static func splitHosts(_ joined: String) -> [String] {
         ASCII.withUTF8(joined) { bytes in
-            bytes.split(separator: UInt8(ascii: ","))
-                .map { String(decoding: UnsafeBufferPointer(rebasing: $0), as: UTF8.self) }
+            var hosts: [String] = []
+            hosts.reserveCapacity(bytes.count(where: { $0 == UInt8(ascii: ",") }) + 1)
+            var start = 0
+            for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: ",") {
+                if end > start { hosts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) }
+                start = end + 1
+            }
+            return hosts
         }
     }
 

@@ -14,24 +14,31 @@ import ASCIIBytes
 ///
 /// Strings are escaped per RFC 8259 (`"`, `\` and U+0000–U+001F; `/` and
 /// non-ASCII are written as is).
-public struct JSONWriter: Sendable {
-    @usableFromInline var buffer: [UInt8]
+public struct JSONWriter: ~Copyable, @unchecked Sendable {
+    // A raw growable buffer rather than [UInt8]: every append to an array checks its
+    // uniqueness and capacity and may retain it; here a write is a bounds check and a store.
+    // The writer owns the memory alone (it cannot be copied), hence @unchecked Sendable.
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var count = 0
+    @usableFromInline var capacity: Int
     @usableFromInline var needsComma = false
 
     /// A writer whose buffer has room for `capacity` bytes before growing.
     @inlinable
     public init(reserving capacity: Int = 256) {
-        buffer = []
-        buffer.reserveCapacity(capacity)
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
     }
 
-    /// The bytes written so far.
-    @inlinable public var bytes: [UInt8] { buffer }
+    deinit { base.deallocate() }
+
+    /// The bytes written so far (a copy).
+    @inlinable public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Empties the writer, keeping its capacity, for reuse.
     @inlinable
     public mutating func reset() {
-        buffer.removeAll(keepingCapacity: true)
+        count = 0
         needsComma = false
     }
 
@@ -39,32 +46,32 @@ public struct JSONWriter: Sendable {
 
     @inlinable
     mutating func separate() {
-        if needsComma { buffer.append(UInt8(ascii: ",")) }
+        if needsComma { put(UInt8(ascii: ",")) }
     }
 
     @inlinable
     public mutating func objectStart() {
         separate()
-        buffer.append(UInt8(ascii: "{"))
+        put(UInt8(ascii: "{"))
         needsComma = false
     }
 
     @inlinable
     public mutating func objectEnd() {
-        buffer.append(UInt8(ascii: "}"))
+        put(UInt8(ascii: "}"))
         needsComma = true
     }
 
     @inlinable
     public mutating func arrayStart() {
         separate()
-        buffer.append(UInt8(ascii: "["))
+        put(UInt8(ascii: "["))
         needsComma = false
     }
 
     @inlinable
     public mutating func arrayEnd() {
-        buffer.append(UInt8(ascii: "]"))
+        put(UInt8(ascii: "]"))
         needsComma = true
     }
 
@@ -74,17 +81,17 @@ public struct JSONWriter: Sendable {
     public mutating func key(_ k: String) {
         separate()
         appendEscaped(k)
-        buffer.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
         needsComma = false
     }
 
-    /// Writes `"k":` from a compile-time constant (escaped if it must be);
-    /// string literals land here.
+    /// Writes `"k":` from a compile-time constant, as it is: it must need no escaping
+    /// (checked in debug builds). String literals land here, and skip the escape scan.
     @inlinable
     public mutating func key(_ k: StaticString) {
         separate()
-        appendEscaped(k)
-        buffer.append(UInt8(ascii: ":"))
+        appendPlain(k)
+        put(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -107,10 +114,12 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Writes a compile-time constant as it is: it must need no escaping (checked in
+    /// debug builds).
     @inlinable
     public mutating func string(_ s: StaticString) {
         separate()
-        appendEscaped(s)
+        appendPlain(s)
         needsComma = true
     }
 
@@ -130,12 +139,13 @@ public struct JSONWriter: Sendable {
             appendStatic("null")
         } else if v.magnitude < 1e15, Double(Int(v)) == v {
             // Integral and small: write "90.0" without going through String.
-            if v.sign == .minus { buffer.append(UInt8(ascii: "-")) }
+            if v.sign == .minus { put(UInt8(ascii: "-")) }
             appendDecimal(Int(v.magnitude))
-            buffer.append(UInt8(ascii: "."))
-            buffer.append(UInt8(ascii: "0"))
+            put(UInt8(ascii: "."))
+            put(UInt8(ascii: "0"))
         } else {
-            buffer.append(contentsOf: v.description.utf8)
+            var text = v.description
+            text.withUTF8 { put($0) }
         }
         needsComma = true
     }
@@ -169,13 +179,11 @@ public struct JSONWriter: Sendable {
     @inlinable
     public mutating func plainString(byteCount: Int, _ fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
         separate()
-        buffer.append(UInt8(ascii: "\""))
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: byteCount))
-        buffer.withUnsafeMutableBufferPointer { all in
-            fill(UnsafeMutableBufferPointer(rebasing: all[start..<start + byteCount]))
-        }
-        buffer.append(UInt8(ascii: "\""))
+        reserve(byteCount + 2)
+        base[count] = UInt8(ascii: "\"")
+        fill(UnsafeMutableBufferPointer(start: base + count + 1, count: byteCount))
+        base[count + 1 + byteCount] = UInt8(ascii: "\"")
+        count += byteCount + 2
         needsComma = true
     }
 
@@ -183,7 +191,7 @@ public struct JSONWriter: Sendable {
     @inlinable
     public mutating func raw(_ fragment: [UInt8]) {
         separate()
-        buffer.append(contentsOf: fragment)
+        fragment.withUnsafeBufferPointer { put($0) }
         needsComma = true
     }
 
@@ -191,7 +199,7 @@ public struct JSONWriter: Sendable {
     @inlinable
     public mutating func raw(_ fragment: UnsafeRawBufferPointer) {
         separate()
-        buffer.append(contentsOf: fragment)
+        put(fragment.assumingMemoryBound(to: UInt8.self))
         needsComma = true
     }
 
@@ -199,7 +207,7 @@ public struct JSONWriter: Sendable {
     @inlinable
     public mutating func raw(_ fragment: some Sequence<UInt8>) {
         separate()
-        buffer.append(contentsOf: fragment)
+        for byte in fragment { put(byte) }
         needsComma = true
     }
 
@@ -260,18 +268,61 @@ public struct JSONWriter: Sendable {
 
     // MARK: - Bytes
 
+    /// Makes room for `n` more bytes.
     @inlinable
-    mutating func appendStatic(_ s: StaticString) {
-        if s.hasPointerRepresentation {
-            buffer.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
-        } else {
-            s.withUTF8Buffer { buffer.append(contentsOf: $0) }
-        }
+    mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(to: count + n) }
+    }
+
+    @usableFromInline
+    mutating func grow(to needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
     }
 
     @inlinable
+    mutating func put(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inlinable
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    @inlinable
+    mutating func appendStatic(_ s: StaticString) {
+        if s.hasPointerRepresentation {
+            put(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        } else {
+            s.withUTF8Buffer { put($0) }
+        }
+    }
+
+    /// Writes `v` in decimal: digits into a stack buffer from the end, then one copy.
+    @usableFromInline
     mutating func appendDecimal(_ v: Int) {
-        ASCII.appendDecimal(v, to: &buffer)
+        var remaining = v.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            repeat {
+                let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
+                start -= 1
+                digits[start] = ASCII.decimalDigit(UInt8(truncatingIfNeeded: digit))
+                remaining = quotient
+            } while remaining > 0
+            if v < 0 { put(UInt8(ascii: "-")) }
+            put(UnsafeBufferPointer(rebasing: digits[start..<20]))
+        }
     }
 
     @inlinable
@@ -280,29 +331,41 @@ public struct JSONWriter: Sendable {
         s.withUTF8 { appendEscaped(utf8: $0) }
     }
 
+    /// Writes `"s"` without looking for bytes to escape.
     @inlinable
-    mutating func appendEscaped(_ s: StaticString) {
-        if s.hasPointerRepresentation {
-            appendEscaped(utf8: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
-        } else {
-            s.withUTF8Buffer { appendEscaped(utf8: $0) }
+    mutating func appendPlain(_ s: StaticString) {
+        s.withUTF8Buffer { utf8 in
+            assert(JSONWriter.firstByteNeedingEscape(utf8, from: 0) == utf8.count, "\(s) needs escaping")
+            reserve(utf8.count + 2)
+            base[count] = UInt8(ascii: "\"")
+            if let source = utf8.baseAddress { (base + count + 1).update(from: source, count: utf8.count) }
+            base[count + 1 + utf8.count] = UInt8(ascii: "\"")
+            count += utf8.count + 2
         }
     }
 
-    /// Writes `"…"`, copying runs that need no escape in one go.
+    /// Writes `"…"`. The common case, nothing to escape, is one scan and one copy.
     @usableFromInline
     mutating func appendEscaped(utf8 s: UnsafeBufferPointer<UInt8>) {
-        buffer.append(UInt8(ascii: "\""))
-        var runStart = 0
         var k = JSONWriter.firstByteNeedingEscape(s, from: 0)
+        reserve(s.count + 2)
+        base[count] = UInt8(ascii: "\"")
+        if k == s.count, let source = s.baseAddress {
+            (base + count + 1).update(from: source, count: s.count)
+            base[count + 1 + s.count] = UInt8(ascii: "\"")
+            count += s.count + 2
+            return
+        }
+        count += 1
+        var runStart = 0
         while k < s.count {
-            if k > runStart { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<k])) }
+            if k > runStart { put(UnsafeBufferPointer(rebasing: s[runStart..<k])) }
             appendEscape(s[k])
             runStart = k + 1
             k = JSONWriter.firstByteNeedingEscape(s, from: runStart)
         }
-        if s.count > runStart { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<s.count])) }
-        buffer.append(UInt8(ascii: "\""))
+        if s.count > runStart { put(UnsafeBufferPointer(rebasing: s[runStart..<s.count])) }
+        put(UInt8(ascii: "\""))
     }
 
     /// Index of the first quote, backslash or control byte at or after `from`, or `s.count`.
@@ -332,22 +395,20 @@ public struct JSONWriter: Sendable {
 
     @usableFromInline
     mutating func appendEscape(_ b: UInt8) {
-        buffer.append(UInt8(ascii: "\\"))
+        put(UInt8(ascii: "\\"))
         switch b {
-        case UInt8(ascii: "\""): buffer.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\"))
-        case 0x08: buffer.append(UInt8(ascii: "b"))
-        case 0x0C: buffer.append(UInt8(ascii: "f"))
-        case 0x0A: buffer.append(UInt8(ascii: "n"))
-        case 0x0D: buffer.append(UInt8(ascii: "r"))
-        case 0x09: buffer.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""): put(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): put(UInt8(ascii: "\\"))
+        case 0x08: put(UInt8(ascii: "b"))
+        case 0x0C: put(UInt8(ascii: "f"))
+        case 0x0A: put(UInt8(ascii: "n"))
+        case 0x0D: put(UInt8(ascii: "r"))
+        case 0x09: put(UInt8(ascii: "t"))
         default:
             let hex: StaticString = "0123456789abcdef"
-            buffer.append(UInt8(ascii: "u"))
-            buffer.append(UInt8(ascii: "0"))
-            buffer.append(UInt8(ascii: "0"))
-            buffer.append(hex.utf8Start[Int(b >> 4)])
-            buffer.append(hex.utf8Start[Int(b & 0xF)])
+            appendStatic("u00")
+            put(hex.utf8Start[Int(b >> 4)])
+            put(hex.utf8Start[Int(b & 0xF)])
         }
     }
 
@@ -356,7 +417,7 @@ public struct JSONWriter: Sendable {
         var literal = n.literal
         literal.withUTF8 { utf8 in
             if JSONNumber.validLength(UnsafeRawBufferPointer(utf8), from: 0) == utf8.count {
-                buffer.append(contentsOf: utf8)
+                put(utf8)
             } else {
                 appendStatic("null")
             }

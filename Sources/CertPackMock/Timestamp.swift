@@ -23,14 +23,18 @@ package enum Timestamp {
 
     /// Writes the timestamp (20 bytes, or 24 with milliseconds) and returns its length.
     private static func write(_ total: Int64, milliseconds: Int?, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        precondition(out.count >= (milliseconds == nil ? 20 : 24))
         var days = total / 86_400
         var secs = total % 86_400
         if secs < 0 { secs += 86_400; days -= 1 }
         let (y, m, d) = civil(fromDays: days)
         let year = max(0, min(9999, y))
-        func two(_ v: Int64, at i: Int) {
-            out[i] = ASCII.decimalDigit(UInt8(v / 10))
-            out[i + 1] = ASCII.decimalDigit(UInt8(v % 10))
+        // Every field is 0...99 here, and `out` holds 20 or 24 bytes: unchecked stores.
+        let p = out.baseAddress!
+        @inline(__always) func two(_ v: Int64, at i: Int) {
+            let (tens, ones) = UInt8(truncatingIfNeeded: v).quotientAndRemainder(dividingBy: 10)
+            p[i] = ASCII.decimalDigit(tens)
+            p[i + 1] = ASCII.decimalDigit(ones)
         }
         two(year / 100, at: 0); two(year % 100, at: 2)
         out[4] = UInt8(ascii: "-"); two(m, at: 5)

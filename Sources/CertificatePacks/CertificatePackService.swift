@@ -61,7 +61,7 @@ public final class CertificatePackService: Sendable {
             let pack = CertificatePack(id: id, zoneID: zoneID, order: request,
                                        scenario: FailureScenario.selected(by: request.hosts),
                                        timeline: PackTimeline(startedAt: now))
-            s.store.insert(pack)
+            s.store.insert(pack, id: packID)
             return s.lifecycle.snapshot(of: pack, at: now)
         }
     }
@@ -70,7 +70,7 @@ public final class CertificatePackService: Sendable {
     public func insert(_ pack: CertificatePack) {
         state.withLock { s in
             guard let id = PackID(pack.id) else { return }
-            if s.store.contains(id) { s.store.update(pack) } else { s.store.insert(pack) }
+            if s.store.contains(id) { s.store.update(pack) } else { s.store.insert(pack, id: id) }
         }
     }
 
@@ -235,7 +235,7 @@ public final class CertificatePackService: Sendable {
             s.ids = IDGenerator(seed: idPosition)
             for pack in packs {
                 guard let id = PackID(pack.id), !s.store.contains(id) else { continue }
-                s.store.insert(pack)
+                s.store.insert(pack, id: id)
             }
         }
     }

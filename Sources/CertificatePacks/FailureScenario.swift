@@ -14,6 +14,8 @@ public enum FailureScenario: String, Sendable, CaseIterable {
     /// The scenario the hosts of an order select (the first magic label found wins).
     public static func selected(by hosts: [String]) -> FailureScenario {
         for host in hosts {
+            // Most hosts are not magic: their first byte starts no prefix, which is cheap to see.
+            guard let first = host.utf8.first, prefixes.contains(where: { $0.0[0] == first }) else { continue }
             for (prefix, scenario) in prefixes where host.utf8.starts(with: prefix) { return scenario }
         }
         return .none

@@ -59,6 +59,11 @@ struct PackStore {
 
     mutating func insert(_ pack: CertificatePack) {
         guard let id = PackID(pack.id) else { return }
+        insert(pack, id: id)
+    }
+
+    /// `insert` for a caller that holds the id's bits already (`id` must be `pack.id`'s).
+    mutating func insert(_ pack: CertificatePack, id: PackID) {
         let zone = zone(for: pack.zoneID)
         let n: Int
         if let free = freeRecords.popLast() {

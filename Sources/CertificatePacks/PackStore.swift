@@ -28,7 +28,7 @@ struct PackStore {
     private var recordCount = 0
     /// Records of deleted packs, reused before the store grows.
     private var freeRecords: [Int] = []
-    private var index: [PackID.Key: Int] = [:]
+    private var index = PackIndex()
     private var zoneIDs: [String] = []
     private var zoneIndex: [String: UInt32] = [:]
     /// Record numbers per zone, in creation order.

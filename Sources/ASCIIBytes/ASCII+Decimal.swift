@@ -15,28 +15,31 @@ extension ASCII {
         return value
     }
 
+    /// Calls `body` with `value` in decimal ("-12", "0", "404"), formatted on the stack.
+    @inlinable
+    package static func withDecimal<R>(_ value: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        // Digits come out lowest first: write them from the end. 20 bytes hold Int.min.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var remaining = value.magnitude
+            var start = 20
+            repeat {
+                let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
+                start -= 1
+                digits[start] = decimalDigit(UInt8(truncatingIfNeeded: digit))
+                remaining = quotient
+            } while remaining > 0
+            if value < 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "-")
+            }
+            return body(UnsafeBufferPointer(rebasing: digits[start..<20]))
+        }
+    }
+
     /// Appends `value` in decimal ("-12", "0", "404").
     @inlinable
     package static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var remaining = value.magnitude
-        if remaining < 10 {
-            out.append(decimalDigit(UInt8(truncatingIfNeeded: remaining)))
-            return
-        }
-        // Digits come out lowest first: write them at the end, then reverse them in place.
-        let start = out.count
-        while remaining > 0 {
-            let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
-            out.append(decimalDigit(UInt8(truncatingIfNeeded: digit)))
-            remaining = quotient
-        }
-        var low = start, high = out.count - 1
-        while low < high {
-            out.swapAt(low, high)
-            low += 1
-            high -= 1
-        }
+        withDecimal(value) { out.append(contentsOf: $0) }
     }
 
     /// Appends `value` rounded to exactly `places` decimals ("1.50", "0.04", "-0.5"), as log

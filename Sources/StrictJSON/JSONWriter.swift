@@ -1,5 +1,5 @@
 import ASCIIBytes
-/// A fast streaming JSON writer into a byte array.
+/// A fast streaming JSON writer into a growable byte buffer.
 ///
 /// Commas are inserted automatically; the only state is a "needs comma" flag,
 /// so the caller is responsible for balancing starts and ends and for calling
@@ -308,21 +308,9 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         }
     }
 
-    /// Writes `v` in decimal: digits into a stack buffer from the end, then one copy.
     @usableFromInline
     mutating func appendDecimal(_ v: Int) {
-        var remaining = v.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = 20
-            repeat {
-                let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
-                start -= 1
-                digits[start] = ASCII.decimalDigit(UInt8(truncatingIfNeeded: digit))
-                remaining = quotient
-            } while remaining > 0
-            if v < 0 { put(UInt8(ascii: "-")) }
-            put(UnsafeBufferPointer(rebasing: digits[start..<20]))
-        }
+        ASCII.withDecimal(v) { put($0) }
     }
 
     @inlinable
@@ -336,27 +324,29 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     mutating func appendPlain(_ s: StaticString) {
         s.withUTF8Buffer { utf8 in
             assert(JSONWriter.firstByteNeedingEscape(utf8, from: 0) == utf8.count, "\(s) needs escaping")
-            reserve(utf8.count + 2)
-            base[count] = UInt8(ascii: "\"")
-            if let source = utf8.baseAddress { (base + count + 1).update(from: source, count: utf8.count) }
-            base[count + 1 + utf8.count] = UInt8(ascii: "\"")
-            count += utf8.count + 2
+            putQuoted(utf8)
         }
+    }
+
+    /// Writes `"bytes"`, the bytes as they are, with one capacity check.
+    @inlinable
+    mutating func putQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(bytes.count + 2)
+        base[count] = UInt8(ascii: "\"")
+        if let source = bytes.baseAddress { (base + count + 1).update(from: source, count: bytes.count) }
+        base[count + 1 + bytes.count] = UInt8(ascii: "\"")
+        count += bytes.count + 2
     }
 
     /// Writes `"…"`. The common case, nothing to escape, is one scan and one copy.
     @usableFromInline
     mutating func appendEscaped(utf8 s: UnsafeBufferPointer<UInt8>) {
         var k = JSONWriter.firstByteNeedingEscape(s, from: 0)
-        reserve(s.count + 2)
-        base[count] = UInt8(ascii: "\"")
-        if k == s.count, let source = s.baseAddress {
-            (base + count + 1).update(from: source, count: s.count)
-            base[count + 1 + s.count] = UInt8(ascii: "\"")
-            count += s.count + 2
+        if k == s.count {
+            putQuoted(s)
             return
         }
-        count += 1
+        put(UInt8(ascii: "\""))
         var runStart = 0
         while k < s.count {
             if k > runStart { put(UnsafeBufferPointer(rebasing: s[runStart..<k])) }

@@ -43,4 +43,9 @@ int csystem_set_thread_batch(int tid, int batch) {
     struct sched_param param = { .sched_priority = 0 };
     return sched_setscheduler(tid, batch ? SCHED_BATCH : SCHED_OTHER, &param);
 }
+
+int csystem_thread_is_batch(int tid) {
+    int policy = sched_getscheduler(tid);
+    return policy < 0 ? -1 : policy == SCHED_BATCH;
+}
 #endif

@@ -13,11 +13,22 @@ import Glibc
 /// woken thread also waits behind other processes' busy threads, for up to a time slice.
 package enum ThreadScheduling {
     /// Puts every thread of the process under SCHED_BATCH (`batch`) or SCHED_OTHER. A
-    /// thread started later inherits its creator's policy, so all of them follow. Threads
-    /// that end meanwhile are skipped.
+    /// thread started later inherits its creator's policy, but one cloned while a pass runs
+    /// may have copied its creator's old policy and be missing from that pass's listing, so
+    /// passes repeat until one finds every thread already set. Threads that end meanwhile
+    /// are skipped.
     package static func setAllThreads(batch: Bool) throws {
-        for thread in threadIDs() where csystem_set_thread_batch(thread, batch ? 1 : 0) != 0 && errno != ESRCH {
-            throw SocketError(call: "sched_setscheduler", errno: errno)
+        let wanted: Int32 = batch ? 1 : 0
+        var changed = true
+        while changed {
+            changed = false
+            for thread in threadIDs() where csystem_thread_is_batch(thread) != wanted {
+                if csystem_set_thread_batch(thread, wanted) != 0 {
+                    if errno == ESRCH { continue }
+                    throw SocketError(call: "sched_setscheduler", errno: errno)
+                }
+                changed = true
+            }
         }
     }
 

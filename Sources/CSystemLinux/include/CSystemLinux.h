@@ -21,6 +21,10 @@ int csystem_accept4(int fd, struct sockaddr *address, socklen_t *length, int fla
 /// Threads it creates later inherit the policy. 0, or -1 with errno.
 int csystem_set_thread_batch(int tid, int batch);
 
+/// sched_getscheduler(2) for thread `tid`: 1 under SCHED_BATCH, 0 under any other policy,
+/// -1 with errno.
+int csystem_thread_is_batch(int tid);
+
 /// The CPUs this process may run on (sched_getaffinity): their numbers, up to `capacity`
 /// of them, into `cpus` (which may be NULL when `capacity` is 0), and how many there are;
 /// -1 with errno set when the kernel will not tell.

@@ -9,14 +9,21 @@
 //   the wrong direction (rules only ever add problems);
 // - an accepted order keeps every documented promise: 1 to 50 valid, distinct,
 //   lowercase hosts inside the zone, the apex among them, an offered validity;
-// - every problem renders a message and a JSON pointer.
+// - every problem renders a message and a JSON pointer;
+// - the API's reading straight from the bytes (`validate(body:zone:)`, no tree) reaches
+//   the tree's verdict, and refuses exactly the bodies the tree reader refuses, with the
+//   same error.
 import StrictJSON
 
 private let enterprise = Zone(id: "023e105f4ecef8ad9ca31a8372d0c353", name: "example.com", enterprise: true)
 private let standard = Zone(id: "9a7806061c88ada191ed06f989cc3dac", name: "example.net", enterprise: false)
 
-private func check(_ value: JSONValue, zone: Zone, rules: Bool) -> [OrderProblem] {
-    switch OrderValidator(enforceAuthorityRules: rules).validate(json: value, zone: zone) {
+private func check(_ value: JSONValue, body: [UInt8], zone: Zone, rules: Bool) -> [OrderProblem] {
+    let validator = OrderValidator(enforceAuthorityRules: rules)
+    let verdict = validator.validate(json: value, zone: zone)
+    guard let streamed = try? validator.validate(body: body, zone: zone) else { fatalError("only the streamed reading refused the body") }
+    if streamed != verdict { fatalError("readings differ: tree \(verdict), streamed \(streamed)") }
+    switch verdict {
     case .failure(let rejection):
         if rejection.problems.isEmpty { fatalError("rejection without a problem") }
         for problem in rejection.problems {
@@ -44,19 +51,25 @@ private func check(_ value: JSONValue, zone: Zone, rules: Bool) -> [OrderProblem
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOrderBody(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
-    let bytes = UnsafeRawBufferPointer(start: data, count: size)
+    let bytes = UnsafeRawBufferPointer(start: data, count: size), body = Array(bytes)
     let value: JSONValue
     do {
         value = try JSONReader.parse(bytes)
     } catch {
-        return 0
+        do throws(JSONParseError) {
+            _ = try OrderValidator().validate(body: body, zone: enterprise)
+        } catch let streamed {
+            if streamed != error { fatalError("refused with \(streamed), the tree reader with \(error)") }
+            return 0
+        }
+        fatalError("only the tree reader refused: \(error)")
     }
     let text = value.serialized()
     guard let again = try? JSONReader.parse(text) else { fatalError("own output does not parse: \(String(decoding: text, as: UTF8.self))") }
     if again != value { fatalError("round trip changed the value") }
     for zone in [enterprise, standard] {
-        let strict = check(value, zone: zone, rules: true)
-        let lenient = check(value, zone: zone, rules: false)
+        let strict = check(value, body: body, zone: zone, rules: true)
+        let lenient = check(value, body: body, zone: zone, rules: false)
         if strict.isEmpty != lenient.isEmpty, strict.isEmpty { fatalError("CA rules removed a problem: \(lenient)") }
         for problem in lenient where !strict.contains(problem) { fatalError("CA rules removed \(problem)") }
     }

@@ -62,6 +62,16 @@ package enum ASCII {
         }
     }
 
+    /// Whether `bytes` are exactly the literal's. Length first: most candidates differ
+    /// there, and a plain byte loop beats a generic elementsEqual over slices.
+    @inlinable
+    package static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        let name = literal.utf8Start
+        for j in 0..<bytes.count where bytes[j] != name[j] { return false }
+        return true
+    }
+
     /// Calls `body` with the string's UTF-8 bytes: in place when contiguous (native
     /// strings and their substrings), copied otherwise. `@inlinable` so callers in other
     /// modules get a specialised call, not a generic one through protocol witnesses.

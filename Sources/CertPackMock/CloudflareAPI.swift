@@ -84,9 +84,15 @@ struct CloudflareAPI: Sendable {
     private func order(_ request: HTTPRequest, zone: Zone) throws(APIError) -> HTTPResponse {
         guard zone.advancedCertificateManager else { throw .advancedCertificateManagerRequired }
         // An order needs a body: an empty one is malformed JSON (6007), as at Cloudflare.
-        guard let body = try parseJSONBody(request) else { throw .malformedJSON }
+        guard try hasJSONBody(request) else { throw .malformedJSON }
+        let verdict: Result<OrderRequest, OrderRejection>
+        do {
+            verdict = try validator.validate(body: request.body, zone: zone)
+        } catch {
+            throw .malformedJSON
+        }
         let order: OrderRequest
-        switch validator.validate(json: body, zone: zone) {
+        switch verdict {
         case .failure(let rejection): throw .invalidOrder(rejection)
         case .success(let valid): order = valid
         }
@@ -222,15 +228,21 @@ struct CloudflareAPI: Sendable {
 
     /// nil for an empty body; 9207 for a body declared as something other than JSON; 6007 for bad JSON.
     private func parseJSONBody(_ request: HTTPRequest) throws(APIError) -> JSONValue? {
-        guard !request.body.isEmpty else { return nil }
-        if let type = request.headers["Content-Type"], !Self.isJSONMediaType(type) {
-            throw .contentTypeNotJSON
-        }
+        guard try hasJSONBody(request) else { return nil }
         do {
             return try JSONReader.parse(request.body)
         } catch {
             throw .malformedJSON
         }
+    }
+
+    /// false for an empty body; 9207 for a body declared as something other than JSON.
+    private func hasJSONBody(_ request: HTTPRequest) throws(APIError) -> Bool {
+        guard !request.body.isEmpty else { return false }
+        if let type = request.headers["Content-Type"], !Self.isJSONMediaType(type) {
+            throw .contentTypeNotJSON
+        }
+        return true
     }
 
     /// `application/json`, any case, optionally followed by parameters (`; charset=utf-8`).

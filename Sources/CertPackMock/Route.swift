@@ -50,13 +50,7 @@ enum Route: Equatable {
             return path[lower..<utf8.index(lower, offsetBy: bounds[k].count)]
         }
         func equals(_ k: Int, _ literal: StaticString) -> Bool {
-            // Length first: most candidates differ there, and a plain byte loop beats a
-            // generic elementsEqual over slices.
-            let range = bounds[k]
-            guard range.count == literal.utf8CodeUnitCount, let base = bytes.baseAddress else { return false }
-            let segment = base + range.lowerBound, name = literal.utf8Start
-            for j in 0..<range.count where segment[j] != name[j] { return false }
-            return true
+            ASCII.equals(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[bounds[k]])), literal)
         }
 
         // A path starts with "/", so the first segment is empty; one trailing slash is tolerated.

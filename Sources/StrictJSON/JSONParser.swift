@@ -25,19 +25,77 @@ struct JSONParser {
     // MARK: - Document
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        try refuseByteOrderMark()
+        let value = try parseValue(maxDepth: maxDepth)
+        try expectDocumentEnd()
+        return value
+    }
+
+    /// Parses a document that should be an object without building it: each member goes to
+    /// `member` as its key's UTF-8 bytes (valid during the call) and its value. Any other
+    /// document is returned whole. Refuses exactly what `parseDocument` refuses.
+    mutating func parseMembers(_ member: (UnsafeRawBufferPointer, JSONValue) -> Void) throws(JSONParseError) -> JSONValue? {
+        try refuseByteOrderMark()
+        skipWhitespace()
+        guard i < end, base[i] == UInt8(ascii: "{") else {
+            let value = try parseValue(maxDepth: maxDepth)
+            try expectDocumentEnd()
+            return value
+        }
+        guard maxDepth > 0 else { throw JSONParseError(offset: i, reason: .nestingTooDeep) }
+        i += 1
+        skipWhitespace()
+        if i < end, base[i] == UInt8(ascii: "}") {
+            i += 1
+        } else {
+            var afterComma = false
+            while true {
+                skipWhitespace()
+                let key = try parseKeyBytes(afterComma: afterComma)
+                let value = try parseValue(maxDepth: maxDepth - 1, afterComma: afterComma)
+                switch key {
+                case .inInput(let start, let count): member(UnsafeRawBufferPointer(start: base + start, count: count), value)
+                case .decoded(let bytes): bytes.withUnsafeBytes { member($0, value) }
+                }
+                skipWhitespace()
+                guard i < end else { throw eof() }
+                if base[i] == UInt8(ascii: "}") { break }
+                guard base[i] == UInt8(ascii: ",") else { throw unexpected(.expectedCommaOrBrace) }
+                i += 1
+                afterComma = true
+            }
+            i += 1
+        }
+        try expectDocumentEnd()
+        return nil
+    }
+
+    private func refuseByteOrderMark() throws(JSONParseError) {
         if end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF {
             throw JSONParseError(offset: 0, reason: .byteOrderMarkNotAllowed)
         }
+    }
+
+    /// Only whitespace may follow the document's value.
+    private mutating func expectDocumentEnd() throws(JSONParseError) {
+        skipWhitespace()
+        if i < end { throw unexpected(.trailingCharacters) }
+    }
+
+    /// One value from `i` (whitespace before it skipped), ending just past it; at most
+    /// `maxDepth` containers deep. `afterComma` names a `]` or `}` here a trailing comma.
+    private mutating func parseValue(maxDepth: Int, afterComma startsAfterComma: Bool = false) throws(JSONParseError) -> JSONValue {
         var frames: [Frame] = []
         var values: [JSONValue] = []  // children of all open containers, innermost last
         var keys: [String] = []  // keys of all open objects' children
-        if base[0] == UInt8(ascii: "{") || base[0] == UInt8(ascii: "[") {
+        skipWhitespace()
+        if i < end, base[i] == UInt8(ascii: "{") || base[i] == UInt8(ascii: "[") {
             // Room for a typical API body, so the stacks rarely regrow.
             frames.reserveCapacity(8)
             values.reserveCapacity(16)
             keys.reserveCapacity(16)
         }
-        var afterComma = false
+        var afterComma = startsAfterComma
 
         nextValue: while true {
             skipWhitespace()
@@ -91,11 +149,7 @@ struct JSONParser {
 
             // `value` is complete: hand it to its container, closing containers as they end.
             while true {
-                guard let top = frames.last else {
-                    skipWhitespace()
-                    if i < end { throw unexpected(.trailingCharacters) }
-                    return value
-                }
+                guard let top = frames.last else { return value }
                 values.append(value)
                 skipWhitespace()
                 guard i < end else { throw eof() }
@@ -155,12 +209,33 @@ struct JSONParser {
 
     /// Reads `"key"` and the `:` after it; `i` is at the opening quote (whitespace skipped).
     private mutating func parseKey(afterComma: Bool) throws(JSONParseError) -> String {
+        switch try parseKeyBytes(afterComma: afterComma) {
+        case .inInput(let start, let count): return String(decoding: UnsafeBufferPointer(start: base + start, count: count), as: UTF8.self)
+        case .decoded(let bytes): return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// A key's UTF-8 bytes: where they lie in the input, or, for a key with escapes, decoded.
+    private enum KeyBytes {
+        case inInput(start: Int, count: Int)
+        case decoded([UInt8])
+    }
+
+    /// `parseKey` without making a String.
+    private mutating func parseKeyBytes(afterComma: Bool) throws(JSONParseError) -> KeyBytes {
         guard i < end else { throw eof() }
         guard base[i] == UInt8(ascii: "\"") else {
             throw unexpected(afterComma && base[i] == UInt8(ascii: "}") ? .trailingComma : .expectedStringKey)
         }
         i += 1
-        let key = try parseString()
+        let start = i
+        let key: KeyBytes
+        if try scanPlainString() {
+            key = .inInput(start: start, count: i - 1 - start)
+        } else {
+            try decodeEscapedString(from: start)
+            key = .decoded(scratch)
+        }
         skipWhitespace()
         guard i < end else { throw eof() }
         guard base[i] == UInt8(ascii: ":") else { throw unexpected(.expectedColon) }
@@ -212,17 +287,25 @@ struct JSONParser {
     /// Reads a string body; `i` is just past the opening quote and ends just past the closing one.
     private mutating func parseString() throws(JSONParseError) -> String {
         let start = i
-        // Fast path: no escapes, the bytes are the string.
+        if try scanPlainString() {
+            return String(decoding: UnsafeBufferPointer(start: base + start, count: i - 1 - start), as: UTF8.self)
+        }
+        try decodeEscapedString(from: start)
+        return String(decoding: scratch, as: UTF8.self)
+    }
+
+    /// Fast path of a string body: true, with `i` just past the closing quote, when it has no
+    /// escapes (its bytes are the string); false, with `i` at the first backslash, when it has.
+    private mutating func scanPlainString() throws(JSONParseError) -> Bool {
         while i < end {
             while i + 8 <= end, isPlainASCII8(at: i) { i += 8 }
             guard i < end else { break }
             let b = base[i]
             if b == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(start: base + start, count: i - start), as: UTF8.self)
                 i += 1
-                return s
+                return true
             }
-            if b == UInt8(ascii: "\\") { break }
+            if b == UInt8(ascii: "\\") { return false }
             if b < 0x20 { throw JSONParseError(offset: i, reason: .controlCharacterInString) }
             if b < 0x80 {
                 i += 1
@@ -231,8 +314,7 @@ struct JSONParser {
                 i += n
             }
         }
-        guard i < end else { throw eof() }
-        return try parseEscapedString(from: start)
+        throw eof()
     }
 
     /// Whether the 8 bytes at `k` are all printable ASCII other than quote and backslash
@@ -247,8 +329,9 @@ struct JSONParser {
         return (control | quote | backslash | w) & 0x8080_8080_8080_8080 == 0
     }
 
-    /// Slow path: `i` is at the first backslash of a string whose body began at `start`.
-    private mutating func parseEscapedString(from start: Int) throws(JSONParseError) -> String {
+    /// Slow path: `i` is at the first backslash of a string whose body began at `start`;
+    /// the string's bytes end in `scratch`, and `i` just past the closing quote.
+    private mutating func decodeEscapedString(from start: Int) throws(JSONParseError) {
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: UnsafeBufferPointer(start: base + start, count: i - start))
         while true {
@@ -271,7 +354,7 @@ struct JSONParser {
             let b = base[i]
             if b == UInt8(ascii: "\"") {
                 i += 1
-                return String(decoding: scratch, as: UTF8.self)
+                return
             }
             if b < 0x20 { throw JSONParseError(offset: i, reason: .controlCharacterInString) }
             // A backslash.

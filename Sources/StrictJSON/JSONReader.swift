@@ -37,6 +37,25 @@ public enum JSONReader {
         return try parse(Array(bytes), maxDepth: maxDepth)
     }
 
+    /// Parses one JSON document as strictly as `parse`, but a top-level object is not built:
+    /// each member goes to `member`, in order and duplicates included, as its key's UTF-8
+    /// bytes (valid only during the call) and its value. A reader of a few known fields
+    /// makes no String for a key and no member list. Returns nil for an object; any other
+    /// document is returned whole.
+    public static func readMembers(_ bytes: [UInt8], maxDepth: Int = 512,
+                                   _ member: (UnsafeRawBufferPointer, JSONValue) -> Void) throws(JSONParseError) -> JSONValue? {
+        let result: Result<JSONValue?, JSONParseError> = bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, raw.count > 0 else { return .failure(JSONParseError(offset: 0, reason: .unexpectedEndOfInput)) }
+            var parser = JSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: raw.count, maxDepth: maxDepth)
+            do throws(JSONParseError) {
+                return .success(try parser.parseMembers(member))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
     @usableFromInline
     static func _parse(_ bytes: UnsafeRawBufferPointer, _ maxDepth: Int) -> Result<JSONValue, JSONParseError> {
         guard let base = bytes.baseAddress, bytes.count > 0 else {

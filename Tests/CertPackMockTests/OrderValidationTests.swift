@@ -8,8 +8,13 @@ import Testing
     let zone = Zone(id: "023e105f4ecef8ad9ca31a8372d0c353", name: "example.com", enterprise: false)
     let enterpriseZone = Zone(id: "023e105f4ecef8ad9ca31a8372d0c353", name: "example.com", enterprise: true)
 
+    /// The verdict as the API reaches it, straight from the bytes, which must be the one
+    /// reached from the parsed tree: every body in this suite checks both readings.
     func validate(_ json: String, zone: Zone? = nil, rules: Bool = true) throws -> Result<OrderRequest, OrderRejection> {
-        OrderValidator(enforceAuthorityRules: rules).validate(json: try JSONReader.parse(Array(json.utf8)), zone: zone ?? self.zone)
+        let validator = OrderValidator(enforceAuthorityRules: rules), bytes = Array(json.utf8), zone = zone ?? self.zone
+        let streamed = try validator.validate(body: bytes, zone: zone)
+        #expect(streamed == validator.validate(json: try JSONReader.parse(bytes), zone: zone), "\(json)")
+        return streamed
     }
 
     func problems(_ json: String, zone: Zone? = nil, rules: Bool = true) throws -> [OrderProblem] {

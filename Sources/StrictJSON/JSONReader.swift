@@ -44,26 +44,25 @@ public enum JSONReader {
     /// document is returned whole.
     public static func readMembers(_ bytes: [UInt8], maxDepth: Int = 512,
                                    _ member: (UnsafeRawBufferPointer, JSONValue) -> Void) throws(JSONParseError) -> JSONValue? {
-        let result: Result<JSONValue?, JSONParseError> = bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress, raw.count > 0 else { return .failure(JSONParseError(offset: 0, reason: .unexpectedEndOfInput)) }
-            var parser = JSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: raw.count, maxDepth: maxDepth)
-            do throws(JSONParseError) {
-                return .success(try parser.parseMembers(member))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
+        try bytes.withUnsafeBytes { raw in
+            withParser(raw, maxDepth) { (parser) throws(JSONParseError) in try parser.parseMembers(member) }
+        }.get()
     }
 
     @usableFromInline
     static func _parse(_ bytes: UnsafeRawBufferPointer, _ maxDepth: Int) -> Result<JSONValue, JSONParseError> {
+        withParser(bytes, maxDepth) { (parser) throws(JSONParseError) in try parser.parseDocument() }
+    }
+
+    /// Runs `body` with a parser over `bytes`; no bytes at all is an unexpected end.
+    private static func withParser<R>(_ bytes: UnsafeRawBufferPointer, _ maxDepth: Int,
+                                      _ body: (inout JSONParser) throws(JSONParseError) -> R) -> Result<R, JSONParseError> {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             return .failure(JSONParseError(offset: 0, reason: .unexpectedEndOfInput))
         }
         var parser = JSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count, maxDepth: maxDepth)
-        do {
-            return .success(try parser.parseDocument())
+        do throws(JSONParseError) {
+            return .success(try body(&parser))
         } catch {
             return .failure(error)
         }

@@ -11,6 +11,8 @@ struct CloudflareAPI: Sendable {
     let service: CertificatePackService
     let authenticator: Authenticator
     let validator: OrderValidator
+    /// GET answers of packs, reused while a pack reads the same.
+    let packAnswers = PackAnswerCache()
 
     /// What a route asks of the caller before it is handled.
     private struct Operation {
@@ -108,7 +110,9 @@ struct CloudflareAPI: Sendable {
 
     private func read(id: Substring, zone: Zone) throws(APIError) -> HTTPResponse {
         guard let snapshot = service.read(id, zoneID: zone.id) else { throw .packNotFound }
-        return Envelope.success { snapshot.write(into: &$0) }
+        return Envelope.success(body: packAnswers.body(for: snapshot) { snapshot in
+            Envelope.successBody { snapshot.write(into: &$0) }
+        })
     }
 
     private func list(_ request: HTTPRequest, zone: Zone) throws(APIError) -> HTTPResponse {

@@ -7,7 +7,17 @@ enum Envelope {
     static let jsonContentType = (name: "Content-Type", value: "application/json")
 
     /// 200 with `result` written by `writeResult` (and `result_info` for lists).
-    static func success(status: Int = 200, resultInfo: ResultInfo? = nil, _ writeResult: (inout JSONWriter) -> Void) -> HTTPResponse {
+    static func success(resultInfo: ResultInfo? = nil, _ writeResult: (inout JSONWriter) -> Void) -> HTTPResponse {
+        success(body: successBody(resultInfo: resultInfo, writeResult))
+    }
+
+    /// A 200 answer whose body was written before (`successBody`'s).
+    static func success(body: [UInt8]) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: [jsonContentType], body: body)
+    }
+
+    /// The body of `success`.
+    static func successBody(resultInfo: ResultInfo? = nil, _ writeResult: (inout JSONWriter) -> Void) -> [UInt8] {
         var w = JSONWriter(reserving: 1024)
         w.objectStart()
         w.key("success"); w.bool(true)
@@ -24,7 +34,7 @@ enum Envelope {
             w.objectEnd()
         }
         w.objectEnd()
-        return HTTPResponse(status: status, headers: [jsonContentType], body: w.bytes)
+        return w.bytes
     }
 
     /// Called only by `APIError.response`, so every refusal renders the same way: write

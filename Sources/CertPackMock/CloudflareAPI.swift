@@ -63,7 +63,8 @@ struct CloudflareAPI: Sendable {
         case .listPacks: return try list(request, zone: zone)
         case .quota: return quota(zone: zone)
         case .pack(_, let id):
-            guard Identifier.isPackID(id) else { throw .couldNotRoute(request.path) }
+            // Parsed once here: a path segment that is no pack id is not a route.
+            guard let id = PackID(id) else { throw .couldNotRoute(request.path) }
             switch request.method {
             case "PATCH": return try edit(request, id: id, zone: zone)
             case "DELETE": return try delete(id: id, zone: zone)
@@ -71,7 +72,7 @@ struct CloudflareAPI: Sendable {
             }
         case .verifications: return try verifications(request, zone: zone)
         case .verification(_, let id):
-            guard Identifier.isPackID(id) else { throw .couldNotRoute(request.path) }
+            guard let id = PackID(id) else { throw .couldNotRoute(request.path) }
             return try changeValidation(request, id: id, zone: zone)
         case .dcvDelegationUUID:
             return Envelope.success { w in
@@ -108,7 +109,7 @@ struct CloudflareAPI: Sendable {
         }
     }
 
-    private func read(id: Substring, zone: Zone) throws(APIError) -> HTTPResponse {
+    private func read(id: PackID, zone: Zone) throws(APIError) -> HTTPResponse {
         guard let snapshot = service.read(id, zoneID: zone.id) else { throw .packNotFound }
         return Envelope.success(body: packAnswers.body(for: snapshot) { snapshot in
             Envelope.successBody { snapshot.write(into: &$0) }
@@ -137,7 +138,7 @@ struct CloudflareAPI: Sendable {
         }
     }
 
-    private func edit(_ request: HTTPRequest, id: Substring, zone: Zone) throws(APIError) -> HTTPResponse {
+    private func edit(_ request: HTTPRequest, id: PackID, zone: Zone) throws(APIError) -> HTTPResponse {
         var branding: Bool?
         switch try parseJSONBody(request) {
         case nil: break
@@ -173,7 +174,7 @@ struct CloudflareAPI: Sendable {
         }
     }
 
-    private func changeValidation(_ request: HTTPRequest, id: Substring, zone: Zone) throws(APIError) -> HTTPResponse {
+    private func changeValidation(_ request: HTTPRequest, id: PackID, zone: Zone) throws(APIError) -> HTTPResponse {
         let object: JSONObject
         switch try parseJSONBody(request) {
         case nil: throw .invalidOrder(OrderRejection(problems: [.missingField("validation_method")]))
@@ -209,7 +210,7 @@ struct CloudflareAPI: Sendable {
         }
     }
 
-    private func delete(id: Substring, zone: Zone) throws(APIError) -> HTTPResponse {
+    private func delete(id: PackID, zone: Zone) throws(APIError) -> HTTPResponse {
         guard let pack = service.delete(id, zoneID: zone.id) else { throw .packNotFound }
         return Envelope.success { w in
             w.objectStart(); w.key("id"); w.string(pack.id); w.objectEnd()

@@ -19,10 +19,17 @@ extension CertificatePackService {
     /// `PATCH /ssl/verification/{id}`. The current method is an immediate recheck; another
     /// method restarts validation with that method's records. Refused once the certificate
     /// is issued (and, for a new method, once validation has passed).
+    @inlinable
     public func changeValidation(_ id: some StringProtocol, zoneID: String, to method: ValidationMethod,
                                  rules: OrderValidator) throws -> PackSnapshot {
+        guard let packID = PackID(id) else { throw Failure.packNotFound }
+        return try changeValidation(packID, zoneID: zoneID, to: method, rules: rules)
+    }
+
+    public func changeValidation(_ packID: PackID, zoneID: String, to method: ValidationMethod,
+                                 rules: OrderValidator) throws -> PackSnapshot {
         try state.withLock { s in
-            guard let packID = PackID(id), var pack = s.store.pack(packID, zoneID: zoneID) else { throw Failure.packNotFound }
+            guard var pack = s.store.pack(packID, zoneID: zoneID) else { throw Failure.packNotFound }
             let now = clock.now()
             let shown = s.lifecycle.status(of: pack, at: now)
             if method == pack.validationMethod {

@@ -42,7 +42,10 @@ public final class CertificatePackService: Sendable {
 
     public func addZone(_ zone: Zone) { state.withLock { s in s.zones[zone.id] = zone } }
 
-    public func zone(_ id: some StringProtocol) -> Zone? { state.withLock { s in s.zones[String(id)] } }
+    @inlinable
+    public func zone(_ id: some StringProtocol) -> Zone? { zone(String(id)) }
+
+    public func zone(_ id: String) -> Zone? { state.withLock { s in s.zones[id] } }
 
     public var allZones: [Zone] { state.withLock { s in s.zones.values.sorted { $0.id < $1.id } } }
 
@@ -74,11 +77,20 @@ public final class CertificatePackService: Sendable {
         }
     }
 
+    // The operations on one pack take its id as text, as the API has it, and parse it in
+    // the caller (`@inlinable`): a generic body here would run unspecialised, through
+    // protocol witnesses, at about a thousand instructions a call.
+
     /// A pack as a read sees it. In per-read mode each read moves the pack one stage
     /// after answering, so the first GET after an order shows the next stage.
+    @inlinable
     public func read(_ id: some StringProtocol, zoneID: String) -> PackSnapshot? {
+        PackID(id).flatMap { read($0, zoneID: zoneID) }
+    }
+
+    public func read(_ packID: PackID, zoneID: String) -> PackSnapshot? {
         state.withLock { s in
-            guard let packID = PackID(id), var pack = s.store.pack(packID, zoneID: zoneID) else { return nil }
+            guard var pack = s.store.pack(packID, zoneID: zoneID) else { return nil }
             if s.lifecycle.mode == .perRead && pack.timeline.forcedStatus == nil {
                 pack.timeline.steps += 1
                 s.store.update(pack)
@@ -111,9 +123,14 @@ public final class CertificatePackService: Sendable {
 
     /// PATCH: a pack whose attempt timed out starts again from `initializing`;
     /// `cloudflareBranding` is set when given. Other packs are returned as they are.
+    @inlinable
     public func edit(_ id: some StringProtocol, zoneID: String, cloudflareBranding: Bool?) -> PackSnapshot? {
+        PackID(id).flatMap { edit($0, zoneID: zoneID, cloudflareBranding: cloudflareBranding) }
+    }
+
+    public func edit(_ packID: PackID, zoneID: String, cloudflareBranding: Bool?) -> PackSnapshot? {
         state.withLock { s in
-            guard let packID = PackID(id), var pack = s.store.pack(packID, zoneID: zoneID) else { return nil }
+            guard var pack = s.store.pack(packID, zoneID: zoneID) else { return nil }
             let now = clock.now()
             if let cloudflareBranding { pack.cloudflareBranding = cloudflareBranding }
             switch s.lifecycle.status(of: pack, at: now) {
@@ -127,8 +144,13 @@ public final class CertificatePackService: Sendable {
         }
     }
 
+    @inlinable
     public func delete(_ id: some StringProtocol, zoneID: String) -> CertificatePack? {
-        state.withLock { s in PackID(id).flatMap { s.store.remove($0, zoneID: zoneID) } }
+        PackID(id).flatMap { delete($0, zoneID: zoneID) }
+    }
+
+    public func delete(_ packID: PackID, zoneID: String) -> CertificatePack? {
+        state.withLock { s in s.store.remove(packID, zoneID: zoneID) }
     }
 
     /// `advanced.allocated` and `advanced.used` for the quota endpoint.

@@ -45,19 +45,37 @@ public struct IDGenerator: Sendable {
 package enum Hex {
     /// FNV-1a over the parts, then two rounds of mixing: 32 hex digits.
     package static func derived(_ parts: String...) -> String {
-        derivedID(parts).text
+        var digest = Digest()
+        for part in parts { digest.add(part) }
+        return digest.id.text
     }
 
     /// `derived`'s value as 128 bits, for ids written without a String in between.
-    package static func derivedID(_ parts: [String]) -> PackID {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for var part in parts {
+    /// Three parts, as certificate ids take, without an array of them.
+    package static func derivedID(_ first: String, _ second: String, _ third: String) -> PackID {
+        var digest = Digest()
+        digest.add(first)
+        digest.add(second)
+        digest.add(third)
+        return digest.id
+    }
+
+    /// FNV-1a over parts, each closed by 0xFF so ("ab", "c") and ("a", "bc") differ.
+    private struct Digest {
+        private var h: UInt64 = 0xCBF2_9CE4_8422_2325
+
+        mutating func add(_ part: String) {
+            var part = part
             part.withUTF8 { utf8 in
                 for byte in utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
             }
             h = (h ^ 0xFF) &* 0x0000_0100_0000_01B3
         }
-        var g = IDGenerator(seed: h)
-        return PackID(high: g.next(), low: g.next(), isUUID: false)
+
+        /// Two SplitMix64 draws seeded by the hash.
+        var id: PackID {
+            var g = IDGenerator(seed: h)
+            return PackID(high: g.next(), low: g.next(), isUUID: false)
+        }
     }
 }

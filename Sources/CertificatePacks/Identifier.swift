@@ -25,7 +25,9 @@ public enum Identifier {
     }
 
     public static func isHex32(utf8 u: UnsafeBufferPointer<UInt8>) -> Bool {
-        u.count == 32 && u.allSatisfy(ASCII.isLowerHex)
+        guard u.count == 32 else { return false }
+        for c in u where !ASCII.isLowerHex(c) { return false }
+        return true
     }
 
     public static func isUUID(utf8 u: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -22,22 +22,38 @@ public struct PackID: Hashable, Sendable {
 
     @usableFromInline
     package static func parse(utf8: UnsafeBufferPointer<UInt8>) -> PackID? {
-        guard utf8.count == 32 || utf8.count == 36 else { return nil }
-        var high: UInt64 = 0, low: UInt64 = 0, digits = 0, dashes = 0
-        for position in 0..<utf8.count {
-            let c = utf8[position]
-            if c == UInt8(ascii: "-") {
-                guard position == 8 || position == 13 || position == 18 || position == 23 else { return nil }
-                dashes += 1
-                continue
-            }
-            guard ASCII.isLowerHex(c), let v = ASCII.hexValue(c) else { return nil }
-            if digits < 16 { high = high << 4 | UInt64(v) } else { low = low << 4 | UInt64(v) }
-            digits += 1
-            if digits > 32 { return nil }
+        var high: UInt64 = 0, low: UInt64 = 0
+        switch utf8.count {
+        case 32:
+            guard hexDigits(utf8, 0..<16, into: &high), hexDigits(utf8, 16..<32, into: &low) else { return nil }
+            return PackID(high: high, low: low, isUUID: false)
+        case 36:
+            // 8-4-4-4-12: the first three groups are the high half, the last two the low.
+            let dash = UInt8(ascii: "-")
+            guard utf8[8] == dash, utf8[13] == dash, utf8[18] == dash, utf8[23] == dash,
+                  hexDigits(utf8, 0..<8, into: &high), hexDigits(utf8, 9..<13, into: &high), hexDigits(utf8, 14..<18, into: &high),
+                  hexDigits(utf8, 19..<23, into: &low), hexDigits(utf8, 24..<36, into: &low) else { return nil }
+            return PackID(high: high, low: low, isUUID: true)
+        default:
+            return nil
         }
-        guard digits == 32, dashes == 0 || dashes == 4 else { return nil }
-        return PackID(high: high, low: low, isUUID: dashes == 4)
+    }
+
+    /// Shifts the lowercase hex digits at `range` into `value`; false at any other byte.
+    @inline(__always)
+    private static func hexDigits(_ utf8: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into value: inout UInt64) -> Bool {
+        for position in range {
+            let c = utf8[position]
+            let digit = c &- UInt8(ascii: "0"), letter = c &- UInt8(ascii: "a")
+            if digit < 10 {
+                value = value << 4 | UInt64(digit)
+            } else if letter < 6 {
+                value = value << 4 | UInt64(letter + 10)
+            } else {
+                return false
+            }
+        }
+        return true
     }
 
     /// The id as the API shows it.

@@ -104,11 +104,13 @@ extension PackLifecycle {
         let deployIndex = stages.firstIndex(of: .pendingDeployment) ?? 0
         let issued = mode == .timed ? startOfStage(deployIndex, of: pack) : pack.timeline.startedAt
         let expires = issued + Double(pack.validityDays) * 86_400
-        return [("ECDSAWithSHA256", 1), ("SHA256WithRSA", 2)].map { signature, priority in
+        let attempt = String(pack.timeline.attempt)
+        func certificate(_ signature: String, priority: Int) -> IssuedCertificate {
             IssuedCertificate(
-                id: Hex.derivedID([pack.id, String(pack.timeline.attempt), signature]),
+                id: Hex.derivedID(pack.id, attempt, signature),
                 hosts: pack.hosts, signature: signature, issuer: pack.certificateAuthority.issuerName,
                 uploadedOn: issued, expiresOn: expires, priority: priority)
         }
+        return [certificate("ECDSAWithSHA256", priority: 1), certificate("SHA256WithRSA", priority: 2)]
     }
 }

@@ -244,21 +244,17 @@ struct CloudflareAPI: Sendable {
     /// false for an empty body; 9207 for a body declared as something other than JSON.
     private func hasJSONBody(_ request: HTTPRequest) throws(APIError) -> Bool {
         guard !request.body.isEmpty else { return false }
-        if let type = request.headers["Content-Type"], !Self.isJSONMediaType(type) {
-            throw .contentTypeNotJSON
-        }
+        if request.headers.firstValue("Content-Type", passes: Self.isJSONMediaType) == false { throw .contentTypeNotJSON }
         return true
     }
 
     /// `application/json`, any case, optionally followed by parameters (`; charset=utf-8`).
-    static func isJSONMediaType(_ value: String) -> Bool {
-        ASCII.withUTF8(value) { bytes in
-            var i = 0
-            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
-            guard ASCII.hasPrefixIgnoringCase(bytes, at: i, "application/json") else { return false }
-            i += 16
-            return i == bytes.count || bytes[i] == UInt8(ascii: ";") || bytes[i] == 0x20 || bytes[i] == 0x09
-        }
+    static func isJSONMediaType(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        guard ASCII.hasPrefixIgnoringCase(bytes, at: i, "application/json") else { return false }
+        i += 16
+        return i == bytes.count || bytes[i] == UInt8(ascii: ";") || bytes[i] == 0x20 || bytes[i] == 0x09
     }
 
     private static func integer(_ raw: String?, name: String, range: ClosedRange<Int>, default value: Int, _ problems: inout [APIError.Item]) -> Int {

@@ -301,7 +301,8 @@ final class HTTP2Session: @unchecked Sendable {
         var headers = stream.headers
         if headers["host"] == nil, let authority = stream.authority {
             // RFC 9113 §8.3.1: :authority stands in for Host; the handler sees both forms alike.
-            headers = HTTPHeaders([("host", authority)] + headers.fields)
+            headers = HTTPHeaders([("host", authority)])
+            headers.add(contentsOf: stream.headers)
         }
         let request = HTTPRequest(method: method, target: stream.path ?? stream.authority ?? "/", version: .http2,
                                   headers: headers, body: stream.body, remoteAddress: remoteAddress)

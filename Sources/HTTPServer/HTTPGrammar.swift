@@ -44,16 +44,17 @@ enum HTTPGrammar {
         }
     }
 
-    /// Two strings equal ignoring ASCII case, without allocating.
+    /// Two byte strings equal ignoring ASCII case (either may hold uppercase).
+    @inline(__always)
+    static func equalsIgnoringCase(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where ASCII.lowercased(a[i]) != ASCII.lowercased(b[i]) { return false }
+        return true
+    }
+
+    /// Two strings equal ignoring ASCII case, without allocating (for contiguous strings).
     static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
-        let fast = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y in
-                for i in 0..<x.count where ASCII.lowercased(x[i]) != ASCII.lowercased(y[i]) { return false }
-                return true
-            }
-        }
-        return (fast ?? nil) ?? zip(a.utf8, b.utf8).allSatisfy { ASCII.lowercased($0) == ASCII.lowercased($1) }
+        ASCII.withUTF8(a) { a in ASCII.withUTF8(b) { b in equalsIgnoringCase(a, b) } }
     }
 
     /// Calls `body` with each comma-separated element of a list field value

@@ -345,7 +345,8 @@ extension HTTPRequestParser {
             request.target = "/" + makeString(p, originStart, targetEnd)
         }
         request.version = minor == 1 ? .http11 : .http10
-        request.fields.reserveCapacity(16)
+        // About what a browser's header section holds, so the fields go in without regrowing.
+        request.headers.reserveCapacity(512)
         return nil
     }
 
@@ -444,7 +445,7 @@ extension HTTPRequestParser {
         default:
             break
         }
-        request.fields.append((makeString(p, start, colon), makeString(p, valueStart, valueEnd)))
+        request.headers.add(name: name, value: value)
         return nil
     }
 
@@ -569,16 +570,18 @@ extension HTTPRequestParser {
             stoppedForUpgrade = true
             keepAlive = false
         }
+        // Moved out, not copied: a copy retains and releases each of its buffers once more.
+        var finished = PendingRequest()
+        swap(&finished, &request)
         let request = HTTPRequest(
-            method: request.method,
-            target: request.target,
-            version: request.version,
-            headers: HTTPHeaders(request.fields),
-            body: request.body,
+            method: finished.method,
+            target: finished.target,
+            version: finished.version,
+            headers: finished.headers,
+            body: finished.body,
             remoteAddress: remoteAddress
         )
         events.append(.request(request, keepAlive: keepAlive))
-        resetRequest()
         // §9.6: after a request that closes the connection, nothing more is read.
         state = keepAlive ? .requestLine : .finished
     }
@@ -600,7 +603,7 @@ private struct PendingRequest {
     var method = ""
     var target = ""
     var version = HTTPVersion.http11
-    var fields: [(name: String, value: String)] = []
+    var headers = HTTPHeaders()
     var headerBytes = 0
     var headerCount = 0
     var hostCount = 0

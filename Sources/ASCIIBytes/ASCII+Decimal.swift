@@ -54,8 +54,6 @@ extension ASCII {
         guard places > 0 else { return }
         out.append(UInt8(ascii: "."))
         // The fraction with its leading zeros: the digits of scale + fraction, less the leading 1.
-        let fractionStart = out.count
-        appendDecimal(scale + scaled % scale, to: &out)
-        out.remove(at: fractionStart)
+        withDecimal(scale + scaled % scale) { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0.dropFirst())) }
     }
 }

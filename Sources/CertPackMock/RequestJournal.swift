@@ -83,9 +83,9 @@ public final class RequestJournal: @unchecked Sendable {
     func record(_ make: (Int) -> Entry) {
         guard capacity > 0 else { return }
         lock.withLock {
-            let entry = make(nextSequence)
-            entries.append(entry)
-            heldBytes += Self.size(entry)
+            // Made straight into the array: a local copy would retain every field, then release it.
+            entries.append(make(nextSequence))
+            heldBytes += Self.size(entries[entries.count - 1])
             nextSequence += 1
             // Drop the oldest tenth at once so trimming is rare.
             if entries.count > capacity || heldBytes > maxBytes {

@@ -1,5 +1,8 @@
 import ASCIIBytes
 import CertificatePacks
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a request path names. Matching walks the path's segments once; no regex.
 enum Route: Equatable {
@@ -28,17 +31,23 @@ enum Route: Equatable {
     /// segments the route keeps (Substring index arithmetic costs more than the match).
     /// The segment bounds live on the stack: a route is matched on every request.
     private init(path: Substring, bytes: UnsafeBufferPointer<UInt8>) {
+        // Slashes found with memchr, which reads many bytes a step: once to count the
+        // segments, once to bound them.
+        func slash(from start: Int) -> Int {
+            guard start < bytes.count, let base = bytes.baseAddress,
+                  let found = memchr(base + start, Int32(UInt8(ascii: "/")), bytes.count - start) else { return bytes.count }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        }
         var slashes = 0
-        for byte in bytes where byte == UInt8(ascii: "/") { slashes += 1 }
+        var i = slash(from: 0)
+        while i < bytes.count { slashes += 1; i = slash(from: i + 1) }
         self = withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: slashes + 1) { storage in
-            var count = 0
             var start = 0
-            for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "/") {
-                storage.initializeElement(at: count, to: start..<i)
-                count += 1
-                start = i + 1
+            for k in 0...slashes {
+                let end = slash(from: start)
+                storage.initializeElement(at: k, to: start..<end)
+                start = end + 1
             }
-            storage.initializeElement(at: count, to: start..<bytes.count)
             return Route(path: path, bytes: bytes, bounds: UnsafeBufferPointer(storage))
         }
     }

@@ -14,10 +14,10 @@ package enum Timestamp {
 
     /// `2026-11-29T04:36:06.123Z`, as log lines stamp their time.
     package static func append(_ secondsSince1970: Int64, milliseconds: Int, to bytes: inout [UInt8]) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: 24))
-        bytes.withUnsafeMutableBufferPointer { all in
-            _ = write(secondsSince1970, milliseconds: milliseconds, into: UnsafeMutableBufferPointer(rebasing: all[start...]))
+        // Formatted on the stack, then one append: every log line starts with one.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { out in
+            let count = write(secondsSince1970, milliseconds: milliseconds, into: out)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[..<count]))
         }
     }
 

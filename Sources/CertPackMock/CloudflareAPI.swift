@@ -110,9 +110,10 @@ struct CloudflareAPI: Sendable {
     }
 
     private func read(id: PackID, zone: Zone) throws(APIError) -> HTTPResponse {
-        guard let snapshot = service.read(id, zoneID: zone.id) else { throw .packNotFound }
-        return Envelope.success(body: packAnswers.body(for: snapshot) { snapshot in
-            Envelope.successBody { snapshot.write(into: &$0) }
+        guard let reading = service.reading(id, zoneID: zone.id) else { throw .packNotFound }
+        return Envelope.success(body: packAnswers.body(for: reading) { reading in
+            let snapshot = reading.snapshot
+            return Envelope.successBody { snapshot.write(into: &$0) }
         })
     }
 

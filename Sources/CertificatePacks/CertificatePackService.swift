@@ -89,13 +89,23 @@ public final class CertificatePackService: Sendable {
     }
 
     public func read(_ packID: PackID, zoneID: String) -> PackSnapshot? {
+        reading(packID, zoneID: zoneID)?.snapshot
+    }
+
+    /// `read` before its snapshot is made: what a reader needs to tell whether the pack
+    /// reads as it did.
+    public func reading(_ packID: PackID, zoneID: String) -> PackReading? {
         state.withLock { s in
-            guard var pack = s.store.pack(packID, zoneID: zoneID) else { return nil }
-            if s.lifecycle.mode == .perRead && pack.timeline.forcedStatus == nil {
+            guard var record = s.store.record(packID, zoneID: zoneID) else { return nil }
+            if s.lifecycle.mode == .perRead && record.timeline.forcedStatus == nil {
+                var pack = PackStore.pack(from: record, zoneID: zoneID)
                 pack.timeline.steps += 1
                 s.store.update(pack)
+                guard let stepped = s.store.record(packID, zoneID: zoneID) else { return nil }
+                record = stepped
             }
-            return s.lifecycle.snapshot(of: pack, at: clock.now())
+            let status = s.lifecycle.status(scenario: record.failureScenario, timeline: record.timeline, at: clock.now())
+            return PackReading(record: record, zoneID: zoneID, status: status, lifecycle: s.lifecycle)
         }
     }
 

@@ -37,7 +37,7 @@ public struct LifecycleDurations: Sendable, Equatable {
 
 /// The status of a pack as a pure function of its timeline, the mode and "now":
 /// no timers, so the virtual clock and per-read stepping need nothing running.
-public struct PackLifecycle: Sendable {
+public struct PackLifecycle: Sendable, Equatable {
     public var mode: LifecycleMode
     public var durations: LifecycleDurations
 
@@ -62,13 +62,18 @@ public struct PackLifecycle: Sendable {
 
     /// Index into `stages` the pack has reached.
     public func stageIndex(of pack: CertificatePack, at now: Double) -> Int {
-        let stages = Self.stages(for: pack.scenario, attempt: pack.timeline.attempt)
+        stageIndex(scenario: pack.scenario, timeline: pack.timeline, at: now)
+    }
+
+    /// `stageIndex(of:at:)` from the two things of a pack it reads.
+    func stageIndex(scenario: FailureScenario, timeline: PackTimeline, at now: Double) -> Int {
+        let stages = Self.stages(for: scenario, attempt: timeline.attempt)
         let last = stages.count - 1
         switch mode {
         case .immediate: return last
-        case .manual, .perRead: return min(max(pack.timeline.steps, 0), last)
+        case .manual, .perRead: return min(max(timeline.steps, 0), last)
         case .timed:
-            var elapsed = now - pack.timeline.startedAt
+            var elapsed = now - timeline.startedAt
             for (index, status) in stages.enumerated() where index < last {
                 let d = durations.duration(of: status)
                 if elapsed < d { return index }
@@ -80,8 +85,13 @@ public struct PackLifecycle: Sendable {
 
     /// The status a read at `now` shows.
     public func status(of pack: CertificatePack, at now: Double) -> PackStatus {
-        if let forced = pack.timeline.forcedStatus { return forced }
-        return Self.stages(for: pack.scenario, attempt: pack.timeline.attempt)[stageIndex(of: pack, at: now)]
+        status(scenario: pack.scenario, timeline: pack.timeline, at: now)
+    }
+
+    /// `status(of:at:)` from the two things of a pack it reads.
+    func status(scenario: FailureScenario, timeline: PackTimeline, at now: Double) -> PackStatus {
+        if let forced = timeline.forcedStatus { return forced }
+        return Self.stages(for: scenario, attempt: timeline.attempt)[stageIndex(scenario: scenario, timeline: timeline, at: now)]
     }
 
     /// Virtual time at which stage `index` begins in timed mode.

@@ -38,7 +38,11 @@ public struct IssuedCertificate: Sendable, Equatable {
 extension PackLifecycle {
     /// The full view of a pack at `now`: status plus the fields that come with it.
     public func snapshot(of pack: CertificatePack, at now: Double) -> PackSnapshot {
-        let status = status(of: pack, at: now)
+        snapshot(of: pack, status: status(of: pack, at: now))
+    }
+
+    /// The view of a pack that shows `status`: the time matters only through the status.
+    func snapshot(of pack: CertificatePack, status: PackStatus) -> PackSnapshot {
         var snapshot = PackSnapshot(pack: pack, status: status, validationRecords: [], validationErrors: [], certificates: [])
         switch status {
         case .pendingValidation:

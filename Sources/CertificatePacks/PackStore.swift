@@ -5,7 +5,7 @@ import ASCIIBytes
 /// bytes a pack with three hosts; a deleted pack's record is reused by the next order. Not thread-safe: `CertificatePackService` owns it under its lock.
 struct PackStore {
     /// One pack as stored; strings are rebuilt only when a pack is read.
-    private struct Record {
+    struct Record: Equatable, Sendable {
         var id: PackID
         var zone: UInt32
         /// Hosts joined by ",", which no hostname contains: one allocation instead of one per host.
@@ -23,7 +23,7 @@ struct PackStore {
     }
 
     private static let chunkSize = 4096
-    private static let noStatus = UInt8.max
+    fileprivate static let noStatus = UInt8.max
     private var chunks: [ContiguousArray<Record>] = []
     private var recordCount = 0
     /// Records of deleted packs, reused before the store grows.
@@ -36,18 +36,23 @@ struct PackStore {
     private(set) var count = 0
 
     // Enum cases by position, so records hold one byte each.
-    private static let statuses = PackStatus.allCases
+    fileprivate static let statuses = PackStatus.allCases
     private static let methods = ValidationMethod.allCases
     private static let authorities = CertificateAuthority.allCases
-    private static let scenarios = FailureScenario.allCases
+    fileprivate static let scenarios = FailureScenario.allCases
 
     func contains(_ id: PackID) -> Bool { index[id.key] != nil }
 
     func pack(_ id: PackID, zoneID: String) -> CertificatePack? {
+        record(id, zoneID: zoneID).map(pack(from:))
+    }
+
+    /// A live pack's record, if it is in that zone.
+    func record(_ id: PackID, zoneID: String) -> Record? {
         guard let n = index[id.key], let zone = zoneIndex[zoneID] else { return nil }
         let record = self[n]
         guard record.live, record.zone == zone else { return nil }
-        return pack(from: record)
+        return record
     }
 
     /// The zone a pack lives in.
@@ -196,15 +201,27 @@ struct PackStore {
     }
 
     private func pack(from r: Record) -> CertificatePack {
-        let order = OrderRequest(
-            hosts: Self.splitHosts(r.hosts), validationMethod: Self.methods[Int(r.method)],
-            validityDays: Int(r.validityDays), certificateAuthority: Self.authorities[Int(r.authority)],
-            cloudflareBranding: r.branding)
-        let timeline = PackTimeline(startedAt: r.startedAt, attempt: Int(r.attempt), steps: Int(r.steps),
-                                    forcedStatus: r.forced == Self.noStatus ? nil : Self.statuses[Int(r.forced)])
-        return CertificatePack(id: r.id.text, zoneID: zoneIDs[Int(r.zone)], order: order,
-                               scenario: Self.scenarios[Int(r.scenario)], timeline: timeline)
+        Self.pack(from: r, zoneID: zoneIDs[Int(r.zone)])
     }
+
+    /// The pack a record holds; `zoneID` is its zone's (records keep the zone's number).
+    static func pack(from r: Record, zoneID: String) -> CertificatePack {
+        let order = OrderRequest(
+            hosts: splitHosts(r.hosts), validationMethod: methods[Int(r.method)],
+            validityDays: Int(r.validityDays), certificateAuthority: authorities[Int(r.authority)],
+            cloudflareBranding: r.branding)
+        return CertificatePack(id: r.id.text, zoneID: zoneID, order: order, scenario: r.failureScenario, timeline: r.timeline)
+    }
+}
+
+extension PackStore.Record {
+    /// What the lifecycle reads of a pack, without the pack's strings.
+    var timeline: PackTimeline {
+        PackTimeline(startedAt: startedAt, attempt: Int(attempt), steps: Int(steps),
+                     forcedStatus: forced == PackStore.noStatus ? nil : PackStore.statuses[Int(forced)])
+    }
+
+    var failureScenario: FailureScenario { PackStore.scenarios[Int(scenario)] }
 }
 
 extension PackID {

@@ -2,59 +2,82 @@
 import CertificatePacks
 import Testing
 
-/// A kept answer is reused only for an equal snapshot; anything that changes the pack's
-/// reading is written anew.
+/// A kept answer is reused only for an equal reading; anything that changes how the pack
+/// reads is written anew.
 @Suite struct PackAnswerCacheTests {
-    let lifecycle = PackLifecycle(mode: .timed, durations: LifecycleDurations(initializing: 1, validation: 2, issuance: 1, deployment: 1))
+    let zone = Zone(id: "023e105f4ecef8ad9ca31a8372d0c353", name: "example.com")
 
-    func snapshot(id: String = "0123456789abcdef0123456789abcdef", at now: Double = 1000, branding: Bool = false) -> PackSnapshot {
-        let order = OrderRequest(hosts: ["example.com", "*.example.com"], validationMethod: .txt, validityDays: 90,
-                                 certificateAuthority: .letsEncrypt, cloudflareBranding: branding)
-        let pack = CertificatePack(id: id, zoneID: "z", order: order, scenario: .none, timeline: PackTimeline(startedAt: 1000))
-        return lifecycle.snapshot(of: pack, at: now)
+    /// A service on a manual clock with one pack ordered; returns the service and the pack's id.
+    func servicePack(_ mode: LifecycleMode = .timed) throws -> (CertificatePackService, PackID) {
+        let service = CertificatePackService(clock: VirtualClock(mode: .manual, start: 1_000_000), lifecycle: PackLifecycle(mode: mode), seed: 7)
+        service.addZone(zone)
+        let order = OrderRequest(hosts: ["example.com", "*.example.com"], validationMethod: .txt, validityDays: 90, certificateAuthority: .letsEncrypt)
+        let id = try #require(PackID(try service.order(order, zoneID: zone.id).pack.id))
+        return (service, id)
     }
 
-    /// The body `write` gives, counting its calls.
+    /// Writes the reading's status and branding, counting its calls.
     final class Writer: @unchecked Sendable {
         var calls = 0
-        func write(_ snapshot: PackSnapshot) -> [UInt8] {
+        func write(_ reading: PackReading) -> [UInt8] {
             calls += 1
-            return Array("\(snapshot.pack.id) \(snapshot.status.rawValue) \(snapshot.pack.cloudflareBranding) \(calls)".utf8)
+            let snapshot = reading.snapshot
+            return Array("\(snapshot.pack.id) \(snapshot.status.rawValue) branding=\(snapshot.pack.cloudflareBranding)".utf8)
         }
     }
 
-    @Test func anEqualSnapshotGetsTheKeptBody() {
+    func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    @Test func anEqualReadingGetsTheKeptBody() throws {
+        let (service, id) = try servicePack()
         let cache = PackAnswerCache()
         let writer = Writer()
-        let first = cache.body(for: snapshot(), write: writer.write)
-        let again = cache.body(for: snapshot(), write: writer.write)
+        let first = cache.body(for: try #require(service.reading(id, zoneID: zone.id)), write: writer.write)
+        let again = cache.body(for: try #require(service.reading(id, zoneID: zone.id)), write: writer.write)
         #expect(again == first)
         #expect(writer.calls == 1)
     }
 
-    @Test func aChangedReadingIsWrittenAnew() {
+    @Test func aChangedReadingIsWrittenAnew() throws {
+        let (service, id) = try servicePack()
         let cache = PackAnswerCache()
         let writer = Writer()
-        let initializing = cache.body(for: snapshot(at: 1000), write: writer.write)
-        // The clock moved the pack to the next stage: same pack, another snapshot.
-        let validating = cache.body(for: snapshot(at: 1001.5), write: writer.write)
-        #expect(validating != initializing)
-        #expect(String(decoding: validating, as: UTF8.self).contains("pending_validation"))
-        // A field changed by an edit, same status.
-        let branded = cache.body(for: snapshot(at: 1001.5, branding: true), write: writer.write)
-        #expect(String(decoding: branded, as: UTF8.self).contains("true"))
-        #expect(writer.calls == 3)
+        let read = { cache.body(for: try #require(service.reading(id, zoneID: self.zone.id)), write: writer.write) }
+        #expect(text(try read()).contains("initializing"))
+        // The clock moves the pack on: same record, another status.
+        service.clock.advance(by: 1.5)
+        #expect(text(try read()).contains("pending_validation"))
+        // An edit changes the record, not the status.
+        _ = service.edit(id, zoneID: zone.id, cloudflareBranding: true)
+        #expect(text(try read()).contains("branding=true"))
+        // A forced status, and its release.
+        _ = service.force(id.text, zoneID: zone.id, status: .expired)
+        #expect(text(try read()).contains("expired"))
+        _ = service.force(id.text, zoneID: zone.id, status: nil)
+        #expect(text(try read()).contains("pending_validation"))
+        #expect(writer.calls == 5)
     }
 
-    @Test func itHoldsAtMostItsCapacity() {
+    @Test func perReadModeStepsOnEveryReading() throws {
+        let (service, id) = try servicePack(.perRead)
+        let cache = PackAnswerCache()
+        let writer = Writer()
+        let seen = try (0..<4).map { _ in text(cache.body(for: try #require(service.reading(id, zoneID: zone.id)), write: writer.write)) }
+        #expect(seen.map { $0.split(separator: " ")[1] } == ["pending_validation", "pending_issuance", "pending_deployment", "active"])
+    }
+
+    @Test func itHoldsAtMostItsCapacity() throws {
+        let (service, first) = try servicePack()
+        let order = OrderRequest(hosts: ["example.com"], validationMethod: .txt, validityDays: 90, certificateAuthority: .letsEncrypt)
+        let others = try (0..<2).map { _ in try #require(PackID(try service.order(order, zoneID: zone.id).pack.id)) }
+        let ids = [first] + others
         let cache = PackAnswerCache(capacity: 2)
         let writer = Writer()
-        let ids = ["00000000000000000000000000000001", "00000000000000000000000000000002", "00000000000000000000000000000003"]
-        for id in ids { _ = cache.body(for: snapshot(id: id), write: writer.write) }
+        for id in ids { _ = cache.body(for: try #require(service.reading(id, zoneID: zone.id)), write: writer.write) }
         #expect(cache.count <= 2)
         // Every answer is still right, kept or not.
         for id in ids {
-            #expect(String(decoding: cache.body(for: snapshot(id: id), write: writer.write), as: UTF8.self).hasPrefix(id))
+            #expect(text(cache.body(for: try #require(service.reading(id, zoneID: zone.id)), write: writer.write)).hasPrefix(id.text))
         }
     }
 }

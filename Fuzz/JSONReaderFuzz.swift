@@ -7,7 +7,19 @@
 // - a parsed document serialises to bytes that parse back to the same value, and
 //   serialising is idempotent;
 // - any text (the input decoded as UTF-8, invalid bytes replaced) written as a
-//   JSON string reads back unchanged.
+//   JSON string reads back unchanged;
+// - `readMembers`, each value read piece by piece (`JSONValueReader`), refuses exactly
+//   what `parse` refuses, with the same error, and otherwise gives the same members.
+
+/// A value rebuilt through the piecewise reads, as the order draft reads its fields.
+private func rebuild(_ value: inout some JSONValueSource & ~Copyable) -> JSONValue {
+    var text = ""
+    if value.readString({ text = String(decoding: $0, as: UTF8.self) }) { return .string(text) }
+    if value.readNumber({ text = String(decoding: $0, as: UTF8.self) }) { return .number(JSONNumber(literal: text)) }
+    var items: [JSONValue] = []
+    if value.readArray({ items.append(rebuild(&$0)) }) { return .array(items) }
+    return value.readValue()
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSONReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -27,6 +39,17 @@ public func fuzzJSONReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         guard let again = try? JSONReader.parse(text) else { fatalError("own output does not parse") }
         if again != value { fatalError("round trip changed the value") }
         if again.serialized() != text { fatalError("serialising is not idempotent") }
+    }
+
+    var members = JSONObject()
+    let streamed = Result { () throws(JSONParseError) in
+        try JSONReader.readMembers(array) { key, value in members.append(key: String(decoding: key, as: UTF8.self), value: rebuild(&value)) }
+    }
+    switch (fromRaw, streamed) {
+    case (.failure(let error), .failure(let other)): if error != other { fatalError("readMembers refused with \(other), parse with \(error)") }
+    case (.success(.object(let object)), .success(nil)): if object != members { fatalError("readMembers gave other members") }
+    case (.success(let value), .success(let other?)): if value != other { fatalError("readMembers gave another document") }
+    default: fatalError("readMembers and parse disagree: \(streamed) against \(fromRaw)")
     }
 
     let string = String(decoding: array, as: UTF8.self)

@@ -55,11 +55,11 @@ public struct OrderValidator: Sendable {
     }
 
     private func enumValue<E: RawRepresentable & CaseIterable>(_ s: String, field: String, _ problems: inout [OrderProblem]) -> E? where E.RawValue == String {
-        guard let e = E(rawValue: s) else {
-            problems.append(.notAllowed(field: field, value: s, allowed: E.allCases.map(\.rawValue)))
-            return nil
-        }
-        return e
+        // A scan rather than `E(rawValue:)`'s string switch: every raw value is a small
+        // string, so a match is decided by identical bits and a mismatch by a word compare.
+        for e in E.allCases where e.rawValue == s { return e }
+        problems.append(.notAllowed(field: field, value: s, allowed: E.allCases.map(\.rawValue)))
+        return nil
     }
 
     private func validateDays(_ value: OrderDraft.Days, _ problems: inout [OrderProblem]) -> Int? {
@@ -84,6 +84,7 @@ public struct OrderValidator: Sendable {
             if items.count > Self.maxHosts { return nil }
         }
         var hosts: [String] = []
+        hosts.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             guard case .name(let raw) = item else {
                 if case .notAString(let found) = item { problems.append(.wrongType(field: "hosts/\(index)", expected: "a string", found: found)) }

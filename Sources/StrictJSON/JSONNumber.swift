@@ -42,7 +42,7 @@ public struct JSONNumber: Sendable, Hashable {
     /// `1e-400` give `nil`; `-0` gives 0. Exact: no floating point involved.
     public var exactInteger: Int? {
         var text = literal
-        return text.withUTF8 { JSONNumber.exactInteger(utf8: $0) }
+        return text.withUTF8 { JSONNumber.exactInteger(literal: UnsafeRawBufferPointer($0)) }
     }
 
     // MARK: - Implementation
@@ -78,7 +78,9 @@ public struct JSONNumber: Sendable, Hashable {
         return i - start
     }
 
-    static func exactInteger(utf8 b: UnsafeBufferPointer<UInt8>) -> Int? {
+    /// `exactInteger` of a valid literal given as its UTF-8 bytes (as `JSONValueSource.readNumber`
+    /// hands it over), so no JSONNumber need be made.
+    public static func exactInteger(literal b: UnsafeRawBufferPointer) -> Int? {
         let n = b.count
         var i = 0
         var negative = false

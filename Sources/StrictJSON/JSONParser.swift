@@ -1,10 +1,10 @@
 import ASCIIBytes
-/// The byte-level engine behind `JSONReader`: one pass over a contiguous
-/// buffer, no recursion, typed throws (no error boxing).
+/// The byte-level engine behind `JSONReader` and `JSONValueReader`: one pass over a
+/// contiguous buffer, no recursion, typed throws (no error boxing).
 struct JSONParser {
     private let base: UnsafePointer<UInt8>
     private let end: Int
-    private let maxDepth: Int
+    let maxDepth: Int
     private var i = 0
     /// Reused buffer for strings that contain escapes.
     private var scratch: [UInt8] = []
@@ -31,60 +31,21 @@ struct JSONParser {
         return value
     }
 
-    /// Parses a document that should be an object without building it: each member goes to
-    /// `member` as its key's UTF-8 bytes (valid during the call) and its value. Any other
-    /// document is returned whole. Refuses exactly what `parseDocument` refuses.
-    mutating func parseMembers(_ member: (UnsafeRawBufferPointer, JSONValue) -> Void) throws(JSONParseError) -> JSONValue? {
-        try refuseByteOrderMark()
-        skipWhitespace()
-        guard i < end, base[i] == UInt8(ascii: "{") else {
-            let value = try parseValue(maxDepth: maxDepth)
-            try expectDocumentEnd()
-            return value
-        }
-        guard maxDepth > 0 else { throw JSONParseError(offset: i, reason: .nestingTooDeep) }
-        i += 1
-        skipWhitespace()
-        if i < end, base[i] == UInt8(ascii: "}") {
-            i += 1
-        } else {
-            var afterComma = false
-            while true {
-                skipWhitespace()
-                let key = try parseKeyBytes(afterComma: afterComma)
-                let value = try parseValue(maxDepth: maxDepth - 1, afterComma: afterComma)
-                switch key {
-                case .inInput(let start, let count): member(UnsafeRawBufferPointer(start: base + start, count: count), value)
-                case .decoded(let bytes): bytes.withUnsafeBytes { member($0, value) }
-                }
-                skipWhitespace()
-                guard i < end else { throw eof() }
-                if base[i] == UInt8(ascii: "}") { break }
-                guard base[i] == UInt8(ascii: ",") else { throw unexpected(.expectedCommaOrBrace) }
-                i += 1
-                afterComma = true
-            }
-            i += 1
-        }
-        try expectDocumentEnd()
-        return nil
-    }
-
-    private func refuseByteOrderMark() throws(JSONParseError) {
+    func refuseByteOrderMark() throws(JSONParseError) {
         if end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF {
             throw JSONParseError(offset: 0, reason: .byteOrderMarkNotAllowed)
         }
     }
 
     /// Only whitespace may follow the document's value.
-    private mutating func expectDocumentEnd() throws(JSONParseError) {
+    mutating func expectDocumentEnd() throws(JSONParseError) {
         skipWhitespace()
         if i < end { throw unexpected(.trailingCharacters) }
     }
 
     /// One value from `i` (whitespace before it skipped), ending just past it; at most
     /// `maxDepth` containers deep. `afterComma` names a `]` or `}` here a trailing comma.
-    private mutating func parseValue(maxDepth: Int, afterComma startsAfterComma: Bool = false) throws(JSONParseError) -> JSONValue {
+    mutating func parseValue(maxDepth: Int, afterComma startsAfterComma: Bool = false) throws(JSONParseError) -> JSONValue {
         var frames: [Frame] = []
         var values: [JSONValue] = []  // children of all open containers, innermost last
         var keys: [String] = []  // keys of all open objects' children
@@ -103,16 +64,11 @@ struct JSONParser {
             var value: JSONValue
             switch base[i] {
             case UInt8(ascii: "\""):
-                i += 1
                 value = .string(try parseString())
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 value = .number(try parseNumber())
             case UInt8(ascii: "{"):
-                guard frames.count < maxDepth else { throw JSONParseError(offset: i, reason: .nestingTooDeep) }
-                i += 1
-                skipWhitespace()
-                if i < end, base[i] == UInt8(ascii: "}") {
-                    i += 1
+                if try openContainer(closedBy: UInt8(ascii: "}"), depthLeft: maxDepth - frames.count) {
                     value = .object(JSONObject())
                 } else {
                     frames.append(Frame(isObject: true, valueStart: values.count, keyStart: keys.count))
@@ -121,11 +77,7 @@ struct JSONParser {
                     continue nextValue
                 }
             case UInt8(ascii: "["):
-                guard frames.count < maxDepth else { throw JSONParseError(offset: i, reason: .nestingTooDeep) }
-                i += 1
-                skipWhitespace()
-                if i < end, base[i] == UInt8(ascii: "]") {
-                    i += 1
+                if try openContainer(closedBy: UInt8(ascii: "]"), depthLeft: maxDepth - frames.count) {
                     value = .array([])
                 } else {
                     frames.append(Frame(isObject: false, valueStart: values.count, keyStart: 0))
@@ -186,8 +138,11 @@ struct JSONParser {
 
     // MARK: - Tokens
 
+    /// The byte at the reading position; nil at the end.
+    var current: UInt8? { i < end ? base[i] : nil }
+
     @inline(__always)
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while i < end {
             switch base[i] {
             case 0x20, 0x0A, 0x0D, 0x09: i += 1
@@ -207,35 +162,65 @@ struct JSONParser {
         return JSONParseError(offset: i, reason: reason)
     }
 
-    /// Reads `"key"` and the `:` after it; `i` is at the opening quote (whitespace skipped).
-    private mutating func parseKey(afterComma: Bool) throws(JSONParseError) -> String {
-        switch try parseKeyBytes(afterComma: afterComma) {
-        case .inInput(let start, let count): return String(decoding: UnsafeBufferPointer(start: base + start, count: count), as: UTF8.self)
-        case .decoded(let bytes): return String(decoding: bytes, as: UTF8.self)
+    /// Moves past the `[` or `{` at `i` and the whitespace after it; true, and past `close`
+    /// too, when the container is empty. `depthLeft` counts the containers that may still open.
+    mutating func openContainer(closedBy close: UInt8, depthLeft: Int) throws(JSONParseError) -> Bool {
+        guard depthLeft > 0 else { throw JSONParseError(offset: i, reason: .nestingTooDeep) }
+        i += 1
+        skipWhitespace()
+        guard i < end, base[i] == close else { return false }
+        i += 1
+        return true
+    }
+
+    /// After a child of a container: true past a `,` (another child follows), false past `close`.
+    mutating func continueContainer(closedBy close: UInt8) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard i < end else { throw eof() }
+        if base[i] == UInt8(ascii: ",") {
+            i += 1
+            return true
+        }
+        guard base[i] == close else {
+            throw unexpected(close == UInt8(ascii: "]") ? .expectedCommaOrBracket : .expectedCommaOrBrace)
+        }
+        i += 1
+        return false
+    }
+
+    /// Where a token's bytes are: in the input, or, for a string with escapes, decoded in
+    /// `scratch` (until the next string with escapes).
+    enum TokenBytes {
+        case inInput(start: Int, count: Int)
+        case inScratch
+    }
+
+    /// Calls `body` with the bytes of a token just read.
+    func withBytes<R>(of token: TokenBytes, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        switch token {
+        case .inInput(let start, let count): return body(inputBytes(start: start, count: count))
+        case .inScratch: return scratch.withUnsafeBytes(body)
         }
     }
 
-    /// A key's UTF-8 bytes: where they lie in the input, or, for a key with escapes, decoded.
-    private enum KeyBytes {
-        case inInput(start: Int, count: Int)
-        case decoded([UInt8])
+    /// Bytes of the input, valid as long as the input is.
+    func inputBytes(start: Int, count: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base + start, count: count)
+    }
+
+    /// Reads `"key"` and the `:` after it; `i` is at the opening quote (whitespace skipped).
+    private mutating func parseKey(afterComma: Bool) throws(JSONParseError) -> String {
+        let key = try parseKeyBytes(afterComma: afterComma)
+        return withBytes(of: key) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `parseKey` without making a String.
-    private mutating func parseKeyBytes(afterComma: Bool) throws(JSONParseError) -> KeyBytes {
+    mutating func parseKeyBytes(afterComma: Bool) throws(JSONParseError) -> TokenBytes {
         guard i < end else { throw eof() }
         guard base[i] == UInt8(ascii: "\"") else {
             throw unexpected(afterComma && base[i] == UInt8(ascii: "}") ? .trailingComma : .expectedStringKey)
         }
-        i += 1
-        let start = i
-        let key: KeyBytes
-        if try scanPlainString() {
-            key = .inInput(start: start, count: i - 1 - start)
-        } else {
-            try decodeEscapedString(from: start)
-            key = .decoded(scratch)
-        }
+        let key = try parseStringBytes()
         skipWhitespace()
         guard i < end else { throw eof() }
         guard base[i] == UInt8(ascii: ":") else { throw unexpected(.expectedColon) }
@@ -253,6 +238,12 @@ struct JSONParser {
     }
 
     private mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
+        let literal = try parseNumberBytes()
+        return JSONNumber(literal: withBytes(of: literal) { String(decoding: $0, as: UTF8.self) })
+    }
+
+    /// A number's literal; `i` is at its first byte (a digit or `-`).
+    mutating func parseNumberBytes() throws(JSONParseError) -> TokenBytes {
         let start = i
         if base[i] == UInt8(ascii: "-") { i += 1 }
         guard i < end, isDigit(base[i]) else { throw invalidNumber() }
@@ -273,7 +264,7 @@ struct JSONParser {
             guard i < end, isDigit(base[i]) else { throw invalidNumber() }
             repeat { i += 1 } while i < end && isDigit(base[i])
         }
-        return JSONNumber(literal: String(decoding: UnsafeBufferPointer(start: base + start, count: i - start), as: UTF8.self))
+        return .inInput(start: start, count: i - start)
     }
 
     @inline(__always) private func isDigit(_ b: UInt8) -> Bool { ASCII.isDigit(b) }
@@ -284,22 +275,27 @@ struct JSONParser {
 
     // MARK: - Strings
 
-    /// Reads a string body; `i` is just past the opening quote and ends just past the closing one.
+    /// Reads a string; `i` is at the opening quote and ends just past the closing one.
     private mutating func parseString() throws(JSONParseError) -> String {
+        let string = try parseStringBytes()
+        return withBytes(of: string) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `parseString` without making a String.
+    mutating func parseStringBytes() throws(JSONParseError) -> TokenBytes {
+        i += 1
         let start = i
-        if try scanPlainString() {
-            return String(decoding: UnsafeBufferPointer(start: base + start, count: i - 1 - start), as: UTF8.self)
-        }
+        if try scanPlainString() { return .inInput(start: start, count: i - 1 - start) }
         try decodeEscapedString(from: start)
-        return String(decoding: scratch, as: UTF8.self)
+        return .inScratch
     }
 
     /// Fast path of a string body: true, with `i` just past the closing quote, when it has no
     /// escapes (its bytes are the string); false, with `i` at the first backslash, when it has.
     private mutating func scanPlainString() throws(JSONParseError) -> Bool {
-        while i < end {
-            while i + 8 <= end, isPlainASCII8(at: i) { i += 8 }
-            guard i < end else { break }
+        while true {
+            skipPlainASCII()
+            guard i < end else { throw eof() }
             let b = base[i]
             if b == UInt8(ascii: "\"") {
                 i += 1
@@ -307,26 +303,42 @@ struct JSONParser {
             }
             if b == UInt8(ascii: "\\") { return false }
             if b < 0x20 { throw JSONParseError(offset: i, reason: .controlCharacterInString) }
-            if b < 0x80 {
-                i += 1
-            } else {
-                guard let n = utf8SequenceLength(at: i) else { throw JSONParseError(offset: i, reason: .invalidUTF8) }
-                i += n
-            }
+            guard let n = utf8SequenceLength(at: i) else { throw JSONParseError(offset: i, reason: .invalidUTF8) }
+            i += n
         }
-        throw eof()
     }
 
-    /// Whether the 8 bytes at `k` are all printable ASCII other than quote and backslash
-    /// (SWAR: a high bit survives in the mask for any byte that is not).
+    /// Moves `i` past printable ASCII other than quote and backslash, to the first other
+    /// byte or the end: 8 bytes at a time while 8 remain, then byte by byte.
     @inline(__always)
-    private func isPlainASCII8(at k: Int) -> Bool {
+    private mutating func skipPlainASCII() {
+        while i + 8 <= end {
+            let special = specialBytes(at: i)
+            if special != 0 {
+                i += special.trailingZeroBitCount >> 3
+                return
+            }
+            i += 8
+        }
+        while i < end, isPlainASCII(base[i]) { i += 1 }
+    }
+
+    @inline(__always)
+    private func isPlainASCII(_ b: UInt8) -> Bool {
+        b >= 0x20 && b < 0x80 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\")
+    }
+
+    /// The high bit of each of the 8 bytes at `k` (the first in the lowest byte) that is a
+    /// control byte, non-ASCII, a quote or a backslash (SWAR). Subtraction borrows can flag
+    /// a byte after a flagged one but never before it, so the lowest flag is exact.
+    @inline(__always)
+    private func specialBytes(at k: Int) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
-        let w = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+        let w = UInt64(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self))
         let control = (w &- ones &* 0x20) & ~w
         let q = w ^ (ones &* 0x22), quote = (q &- ones) & ~q
         let b = w ^ (ones &* 0x5C), backslash = (b &- ones) & ~b
-        return (control | quote | backslash | w) & 0x8080_8080_8080_8080 == 0
+        return (control | quote | backslash | w) & 0x8080_8080_8080_8080
     }
 
     /// Slow path: `i` is at the first backslash of a string whose body began at `start`;
@@ -337,17 +349,11 @@ struct JSONParser {
         while true {
             // Copy a run of plain bytes in one go.
             let runStart = i
-            while i < end {
-                while i + 8 <= end, isPlainASCII8(at: i) { i += 8 }
-                guard i < end else { break }
-                let b = base[i]
-                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
-                if b < 0x80 {
-                    i += 1
-                } else {
-                    guard let n = utf8SequenceLength(at: i) else { throw JSONParseError(offset: i, reason: .invalidUTF8) }
-                    i += n
-                }
+            while true {
+                skipPlainASCII()
+                guard i < end, base[i] >= 0x80 else { break }
+                guard let n = utf8SequenceLength(at: i) else { throw JSONParseError(offset: i, reason: .invalidUTF8) }
+                i += n
             }
             if i > runStart { scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
             guard i < end else { throw eof() }

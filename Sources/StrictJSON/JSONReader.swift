@@ -39,13 +39,18 @@ public enum JSONReader {
 
     /// Parses one JSON document as strictly as `parse`, but a top-level object is not built:
     /// each member goes to `member`, in order and duplicates included, as its key's UTF-8
-    /// bytes (valid only during the call) and its value. A reader of a few known fields
-    /// makes no String for a key and no member list. Returns nil for an object; any other
-    /// document is returned whole.
+    /// bytes (valid only during the call) and its value, still in the input, which the
+    /// callback reads as far as it wants (see `JSONValueSource`); whatever it leaves unread
+    /// is parsed after it returns. A reader of a few known fields makes no String for a key,
+    /// no member list and no `JSONValue` it does not need. Returns nil for an object; any
+    /// other document is returned whole.
     public static func readMembers(_ bytes: [UInt8], maxDepth: Int = 512,
-                                   _ member: (UnsafeRawBufferPointer, JSONValue) -> Void) throws(JSONParseError) -> JSONValue? {
+                                   _ member: (UnsafeRawBufferPointer, inout JSONValueReader) -> Void) throws(JSONParseError) -> JSONValue? {
         try bytes.withUnsafeBytes { raw in
-            withParser(raw, maxDepth) { (parser) throws(JSONParseError) in try parser.parseMembers(member) }
+            withParser(raw, maxDepth) { (parser) throws(JSONParseError) in
+                var reader = JSONValueReader(parser)
+                return try reader.readMembers(member)
+            }
         }.get()
     }
 

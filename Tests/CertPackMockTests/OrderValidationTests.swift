@@ -123,3 +123,41 @@ import Testing
         #expect(found == [.hostCount(10_000)])
     }
 }
+
+/// The draft read piece by piece from the bytes must be the one read from the parsed tree:
+/// strings decoded whatever they spell, other types and null named as before.
+@Suite struct OrderDraftReadingTests {
+    func draft(_ json: String) throws -> (streamed: OrderDraft, built: OrderDraft) {
+        var streamed = OrderDraft.empty
+        let other = try JSONReader.readMembers(Array(json.utf8)) { streamed.read(member: $0, &$1) }
+        #expect(other == nil)
+        guard case .object(let object) = try JSONReader.parse(json) else { throw JSONParseError(offset: 0, reason: .unexpectedCharacter) }
+        return (streamed, OrderDraft(json: object))
+    }
+
+    @Test func knownAndUnknownValuesReadAsTheirText() throws {
+        let values = ["advanced", "txt", "http", "email", "google", "lets_encrypt", "ssl_com",
+                      "", "TXT", "tx", "txtt", "lets_encryp", "ssl_com ", "é", #"t\u0078t"#, #"lets\u005fencrypt"#]
+        for value in values {
+            let text = try #require(JSONReader.parse("\"\(value)\"").stringValue)
+            let json = #"{"type":"\#(value)","validation_method":"\#(value)","certificate_authority":"\#(value)","hosts":["\#(value)"]}"#
+            let (streamed, built) = try draft(json)
+            #expect(streamed == built, "\(value)")
+            #expect(streamed.type == .value(text) && streamed.validationMethod == .value(text) && streamed.certificateAuthority == .value(text))
+            #expect(streamed.hosts == .value([.name(text)]))
+        }
+    }
+
+    @Test func otherTypesAndNullReadAsBefore() throws {
+        let (streamed, built) = try draft(#"{"type":null,"hosts":[1,null,"a",[],{}],"validation_method":["txt"],"validity_days":"90","certificate_authority":{},"cloudflare_branding":0}"#)
+        #expect(streamed == built)
+        #expect(streamed.type == .missing)
+        #expect(streamed.hosts == .value([.notAString(found: "number"), .notAString(found: "null"), .name("a"), .notAString(found: "array"), .notAString(found: "object")]))
+        #expect(streamed.validationMethod == .wrongType(expected: "a string", found: "array"))
+        #expect(streamed.validityDays == .wrongType(expected: "an integer", found: "string"))
+        #expect(streamed.certificateAuthority == .wrongType(expected: "a string", found: "object"))
+        #expect(streamed.cloudflareBranding == .wrongType(expected: "a boolean", found: "number"))
+        let (days, _) = try draft(#"{"validity_days":9e1,"hosts":null,"cloudflare_branding":true}"#)
+        #expect(days.validityDays == .value(.integer(90)) && days.hosts == .missing && days.cloudflareBranding == .value(true))
+    }
+}

@@ -79,9 +79,8 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     /// (Disfavoured so that string literals take the `StaticString` overload.)
     @inlinable @_disfavoredOverload
     public mutating func key(_ k: String) {
-        separate()
-        appendEscaped(k)
-        put(UInt8(ascii: ":"))
+        var k = k
+        k.withUTF8 { writeEscaped($0, colon: true) }
         needsComma = false
     }
 
@@ -89,9 +88,7 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     /// (checked in debug builds). String literals land here, and skip the escape scan.
     @inlinable
     public mutating func key(_ k: StaticString) {
-        separate()
-        appendPlain(k)
-        put(UInt8(ascii: ":"))
+        writePlain(k, colon: true)
         needsComma = false
     }
 
@@ -101,16 +98,15 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     /// take the `StaticString` overload.)
     @inlinable @_disfavoredOverload
     public mutating func string(_ s: String) {
-        separate()
-        appendEscaped(s)
+        var s = s
+        s.withUTF8 { writeEscaped($0, colon: false) }
         needsComma = true
     }
 
     @inlinable @_disfavoredOverload
     public mutating func string(_ s: Substring) {
-        separate()
         var s = s
-        s.withUTF8 { appendEscaped(utf8: $0) }
+        s.withUTF8 { writeEscaped($0, colon: false) }
         needsComma = true
     }
 
@@ -118,8 +114,7 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     /// debug builds).
     @inlinable
     public mutating func string(_ s: StaticString) {
-        separate()
-        appendPlain(s)
+        writePlain(s, colon: false)
         needsComma = true
     }
 
@@ -313,39 +308,41 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         ASCII.withDecimal(v) { put($0) }
     }
 
+    /// Writes `"s"` (and `:` for a key) without looking for bytes to escape.
     @inlinable
-    mutating func appendEscaped(_ s: String) {
-        var s = s
-        s.withUTF8 { appendEscaped(utf8: $0) }
-    }
-
-    /// Writes `"s"` without looking for bytes to escape.
-    @inlinable
-    mutating func appendPlain(_ s: StaticString) {
+    mutating func writePlain(_ s: StaticString, colon: Bool) {
         s.withUTF8Buffer { utf8 in
             assert(JSONWriter.firstByteNeedingEscape(utf8, from: 0) == utf8.count, "\(s) needs escaping")
-            putQuoted(utf8)
+            putQuoted(utf8, colon: colon)
         }
     }
 
-    /// Writes `"bytes"`, the bytes as they are, with one capacity check.
+    /// Writes the comma that is due, `"bytes"` with the bytes as they are, and `:` for a key,
+    /// with one capacity check: every key and most values of an answer come through here.
     @inlinable
-    mutating func putQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
-        reserve(bytes.count + 2)
-        base[count] = UInt8(ascii: "\"")
-        if let source = bytes.baseAddress { (base + count + 1).update(from: source, count: bytes.count) }
-        base[count + 1 + bytes.count] = UInt8(ascii: "\"")
-        count += bytes.count + 2
+    mutating func putQuoted(_ bytes: UnsafeBufferPointer<UInt8>, colon: Bool) {
+        reserve(bytes.count + 4)
+        var end = count
+        if needsComma { base[end] = UInt8(ascii: ","); end += 1 }
+        base[end] = UInt8(ascii: "\"")
+        if let source = bytes.baseAddress { (base + end + 1).update(from: source, count: bytes.count) }
+        end += bytes.count + 1
+        base[end] = UInt8(ascii: "\"")
+        end += 1
+        if colon { base[end] = UInt8(ascii: ":"); end += 1 }
+        count = end
     }
 
-    /// Writes `"…"`. The common case, nothing to escape, is one scan and one copy.
+    /// Writes the comma that is due, `"…"` escaped, and `:` for a key. The common case,
+    /// nothing to escape, is one scan and one copy.
     @usableFromInline
-    mutating func appendEscaped(utf8 s: UnsafeBufferPointer<UInt8>) {
+    mutating func writeEscaped(_ s: UnsafeBufferPointer<UInt8>, colon: Bool) {
         var k = JSONWriter.firstByteNeedingEscape(s, from: 0)
         if k == s.count {
-            putQuoted(s)
+            putQuoted(s, colon: colon)
             return
         }
+        separate()
         put(UInt8(ascii: "\""))
         var runStart = 0
         while k < s.count {
@@ -356,6 +353,7 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         }
         if s.count > runStart { put(UnsafeBufferPointer(rebasing: s[runStart..<s.count])) }
         put(UInt8(ascii: "\""))
+        if colon { put(UInt8(ascii: ":")) }
     }
 
     /// Index of the first quote, backslash or control byte at or after `from`, or `s.count`.

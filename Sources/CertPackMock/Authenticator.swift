@@ -9,19 +9,27 @@ struct Authenticator: Sendable {
     let registry: CredentialRegistry
 
     func authenticate(_ headers: HTTPHeaders) throws(APIError) -> Credential {
-        let email = headers["X-Auth-Email"]
-        let key = headers["X-Auth-Key"]
-        let authorization = headers["Authorization"]
-
         // With both, the e-mail/key pair wins, as in Cloudflare's SDKs.
-        if let email, let key {
+        if let email = headers["X-Auth-Email"], let key = headers["X-Auth-Key"] {
             if let credential = registry.globalKey(email: email, key: key) { return credential }
             var chain: [APIError.Item] = []
             if !Self.looksLikeEmail(email) { chain.append(APIError.invalidEmailFormat) }
             if !Self.looksLikeGlobalKey(key) { chain.append(APIError.invalidKeyFormat) }
             throw chain.isEmpty ? .unknownGlobalKey : .invalidRequestHeaders(chain)
         }
-        guard let authorization else { throw .missingAuthHeaders }
+        // Read in place: a String of the header would be allocated for every request.
+        var credential: Credential?
+        var refusal: APIError?
+        _ = headers.firstValue("Authorization") { authorization in
+            do throws(APIError) { credential = try authenticateBearer(authorization) } catch { refusal = error }
+            return true
+        }
+        // Moved out, not copied: a Credential holds four Strings and Sets.
+        if let credential = credential.take() { return credential }
+        throw refusal ?? .missingAuthHeaders
+    }
+
+    private func authenticateBearer(_ authorization: UnsafeBufferPointer<UInt8>) throws(APIError) -> Credential {
         guard let token = Self.bearerToken(authorization) else {
             throw .invalidRequestHeaders([APIError.invalidAuthorizationFormat])
         }
@@ -29,29 +37,24 @@ struct Authenticator: Sendable {
         throw Self.looksLikeToken(token) ? .invalidAccessToken : .invalidRequestHeaders([APIError.invalidAuthorizationFormat])
     }
 
-    /// `Bearer <token>`, the scheme case-insensitive (RFC 9110 §11.1). Scans bytes:
-    /// Character-level trimming and lowercasing cost more than the rest of the check.
-    static func bearerToken(_ value: String) -> Substring? {
-        let bounds: Range<Int>? = ASCII.withUTF8(value) { bytes in
-            var lo = 0, hi = bytes.count
-            while lo < hi, bytes[lo] == 0x20 { lo += 1 }
-            guard hi - lo > 7, ASCII.hasPrefixIgnoringCase(bytes, at: lo, "bearer ") else { return nil }
-            lo += 7
-            while lo < hi, bytes[lo] == 0x20 { lo += 1 }
-            while hi > lo, bytes[hi - 1] == 0x20 { hi -= 1 }
-            return lo < hi ? lo..<hi : nil
-        }
-        guard let bounds else { return nil }
-        let utf8 = value.utf8
-        let lower = utf8.index(utf8.startIndex, offsetBy: bounds.lowerBound)
-        return value[lower..<utf8.index(lower, offsetBy: bounds.count)]
+    /// The token of `Bearer <token>`, the scheme case-insensitive (RFC 9110 §11.1),
+    /// trimmed of spaces; nil for another scheme or no token.
+    static func bearerToken(_ value: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        var lo = 0, hi = value.count
+        while lo < hi, value[lo] == 0x20 { lo += 1 }
+        guard hi - lo > 7, ASCII.hasPrefixIgnoringCase(value, at: lo, "bearer ") else { return nil }
+        lo += 7
+        while lo < hi, value[lo] == 0x20 { lo += 1 }
+        while hi > lo, value[hi - 1] == 0x20 { hi -= 1 }
+        return lo < hi ? UnsafeBufferPointer(rebasing: value[lo..<hi]) : nil
     }
 
     /// Real API tokens: 40 characters of `[A-Za-z0-9_-]`, or newer ones with a `cfat_` prefix.
-    static func looksLikeToken(_ token: Substring) -> Bool {
-        let body = token.hasPrefix("cfat_") ? token.dropFirst(5) : token
-        guard token.hasPrefix("cfat_") ? body.utf8.count >= 40 : body.utf8.count == 40 else { return false }
-        return body.utf8.allSatisfy { ASCII.isLetterOrDigit($0) || $0 == 0x5F || $0 == 0x2D }
+    static func looksLikeToken(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        let prefixed = token.starts(with: "cfat_".utf8)
+        let body = prefixed ? UnsafeBufferPointer(rebasing: token[5...]) : token
+        guard prefixed ? body.count >= 40 : body.count == 40 else { return false }
+        return body.allSatisfy { ASCII.isLetterOrDigit($0) || $0 == 0x5F || $0 == 0x2D }
     }
 
     /// Global API keys: 37 lowercase hex characters.

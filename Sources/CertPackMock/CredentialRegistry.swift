@@ -52,15 +52,16 @@ public final class CredentialRegistry: Sendable {
 
     private func snapshot() -> [Entry] { state.withLock { $0.entries } }
 
-    /// Every candidate is compared in full, in constant time, so response time says nothing about a secret.
-    func token(_ token: Substring) -> Credential? {
-        var token = token
-        return token.withUTF8 { presented in
-            var found: Credential?
-            for entry in snapshot() where !entry.token.isEmpty {
-                if ConstantTime.equals(entry.token, presented), found == nil { found = entry.credential }
+    /// Every candidate is compared in full, in constant time, so response time says nothing
+    /// about a secret. The match is remembered by position and its credential copied once.
+    func token(_ presented: UnsafeBufferPointer<UInt8>) -> Credential? {
+        // Through a buffer pointer: an Array subscript copied the whole entry out.
+        snapshot().withUnsafeBufferPointer { entries in
+            var match = -1
+            for index in entries.indices where !entries[index].token.isEmpty {
+                if ConstantTime.equals(entries[index].token, presented), match < 0 { match = index }
             }
-            return found
+            return match < 0 ? nil : entries[match].credential
         }
     }
 

@@ -1,5 +1,5 @@
 /// Buffers every connection of one `ConnectionQueue` shares: only one of them runs at
-/// a time on the serial queue, so one read buffer and one serialisation buffer serve
+/// a time on the serial queue, so one read buffer and one set of serialisation buffers serve
 /// them all.
 ///
 /// Thread safety: used only on its queue (by the connections and sessions running
@@ -10,7 +10,9 @@ final class ConnectionScratch: @unchecked Sendable {
 
     /// Where recv(2) writes; handed to the protocol handler and reused at once.
     let readBuffer: UnsafeMutableRawBufferPointer
-    /// Response heads are serialised here, then copied out only if a send is partial.
+    /// HTTP/1.1 response heads are serialised here, then copied out only if a send is partial.
+    var responseHead = ResponseHeadBuffer()
+    /// HTTP/2 output is gathered here, frame after frame, for one send.
     var head: [UInt8] = []
     var dateCache = HTTPDateCache()
 

@@ -234,16 +234,14 @@ final class HTTP1Session: ConnectionProtocolHandler, @unchecked Sendable {
     private func send(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool, announceKeepAlive: Bool) -> Bool {
         let scratch = transport.scratch
         let date = scratch.dateCache.current()
-        scratch.head.removeAll(keepingCapacity: true)
-        let staysOpen = response.serializeHead(into: &scratch.head, date: date, keepAlive: keepAlive, announceKeepAlive: announceKeepAlive)
+        let staysOpen = response.serializeHead(into: &scratch.responseHead, date: date, keepAlive: keepAlive, announceKeepAlive: announceKeepAlive)
         // RFC 9110 §9.3.2: a response to HEAD carries the GET headers, no content.
         let withBody = !(isHead || response.forbidsContent)
-        scratch.head.withUnsafeBytes { head in
-            if withBody {
-                response.body.withUnsafeBytes { transport.send(head, $0) }
-            } else {
-                transport.send(head, UnsafeRawBufferPointer(start: nil, count: 0))
-            }
+        let head = scratch.responseHead.bytes
+        if withBody {
+            response.body.withUnsafeBytes { transport.send(head, $0) }
+        } else {
+            transport.send(head, UnsafeRawBufferPointer(start: nil, count: 0))
         }
         if !staysOpen {
             finishing = true

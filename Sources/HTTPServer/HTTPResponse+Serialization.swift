@@ -5,7 +5,8 @@ extension HTTPResponse {
     /// (RFC 9110 §8.6, RFC 9112 §6.3).
     var forbidsContent: Bool { status < 200 || status == 204 || status == 304 }
 
-    /// Appends the status line and header section (ending in the empty line) to `out`.
+    /// Writes the status line and header section (ending in the empty line) into `out`,
+    /// replacing what it held.
     ///
     /// The handler's fields go first, minus the ones the server owns: Content-Length
     /// and Transfer-Encoding (framing is always Content-Length), Connection (decided
@@ -16,14 +17,17 @@ extension HTTPResponse {
     ///   - keepAlive: whether the server wants to keep the connection open.
     ///   - announceKeepAlive: send `Connection: keep-alive` (HTTP/1.0 clients that asked for it).
     /// - Returns: whether the connection stays open after this response.
-    func serializeHead(into out: inout [UInt8], date: [UInt8], keepAlive: Bool, announceKeepAlive: Bool) -> Bool {
+    func serializeHead(into out: inout ResponseHeadBuffer, date: [UInt8], keepAlive: Bool, announceKeepAlive: Bool) -> Bool {
         // RFC 9110 §2.5: answer with the highest version we conform to (HTTP/1.1), also to
         // HTTP/1.0 requests.
-        appendStatic(&out, "HTTP/1.1 ")
-        ASCII.appendDecimal(status, to: &out)
-        out.append(HTTPGrammar.space)
-        HTTPStatus.reasonPhrase(status).withUTF8Buffer { out.append(contentsOf: $0) }
-        appendStatic(&out, "\r\n")
+        let reason = HTTPStatus.reasonPhrase(status)
+        out.removeAll()
+        out.reserve(HTTPResponse.statusLineRoom + reason.utf8CodeUnitCount)
+        out.append("HTTP/1.1 ")
+        out.appendDecimal(status)
+        out.append(" ")
+        out.append(reason)
+        out.append("\r\n")
 
         var handlerWantsClose = false
         var handlerSetDate = false
@@ -44,36 +48,51 @@ extension HTTPResponse {
             }
             HTTPResponse.appendFieldIfSafe(name, value, to: &out)
         }
+
+        out.reserve(HTTPResponse.serverFieldsRoom + date.count)
         if !forbidsContent {
-            appendStatic(&out, "Content-Length: ")
-            ASCII.appendDecimal(body.count, to: &out)
-            appendStatic(&out, "\r\n")
+            out.append("Content-Length: ")
+            out.appendDecimal(body.count)
+            out.append("\r\n")
         }
         if !handlerSetDate {
-            appendStatic(&out, "Date: ")
-            out.append(contentsOf: date)
-            appendStatic(&out, "\r\n")
+            out.append("Date: ")
+            date.withUnsafeBytes { out.append($0) }
+            out.append("\r\n")
         }
         let staysOpen = keepAlive && !handlerWantsClose
         if !staysOpen {
-            appendStatic(&out, "Connection: close\r\n")
+            out.append("Connection: close\r\n")
         } else if announceKeepAlive {
-            appendStatic(&out, "Connection: keep-alive\r\n")
+            out.append("Connection: keep-alive\r\n")
         }
-        appendStatic(&out, "\r\n")
+        out.append("\r\n")
         return staysOpen
+    }
+
+    /// What the status line can take besides its reason phrase.
+    private static var statusLineRoom: Int {
+        ("HTTP/1.1  \r\n" as StaticString).utf8CodeUnitCount + ResponseHeadBuffer.maxDecimalLength
+    }
+
+    /// What the server's fields and the head's last CRLF can take, besides the date's value.
+    private static var serverFieldsRoom: Int {
+        ("Content-Length: \r\n" as StaticString).utf8CodeUnitCount + ResponseHeadBuffer.maxDecimalLength
+            + ("Date: \r\n" as StaticString).utf8CodeUnitCount
+            + ("Connection: keep-alive\r\n\r\n" as StaticString).utf8CodeUnitCount
     }
 
     /// Appends `name: value` and its CRLF, unless either holds CR, LF or NUL. Over the
     /// contiguous UTF-8: a String's own byte iterator costs several times more.
-    private static func appendFieldIfSafe(_ name: String, _ value: String, to out: inout [UInt8]) {
+    private static func appendFieldIfSafe(_ name: String, _ value: String, to out: inout ResponseHeadBuffer) {
         ASCII.withUTF8(name) { name in
             ASCII.withUTF8(value) { value in
                 guard isSafeFieldText(name), isSafeFieldText(value) else { return }
-                out.append(contentsOf: name)
-                appendStatic(&out, ": ")
-                out.append(contentsOf: value)
-                appendStatic(&out, "\r\n")
+                out.reserve(name.count + value.count + 4) // ": " and CRLF
+                out.append(UnsafeRawBufferPointer(name))
+                out.append(": ")
+                out.append(UnsafeRawBufferPointer(value))
+                out.append("\r\n")
             }
         }
     }
@@ -93,9 +112,4 @@ extension HTTPResponse {
             return found
         }
     }
-}
-
-@inline(__always)
-func appendStatic(_ out: inout [UInt8], _ text: StaticString) {
-    text.withUTF8Buffer { out.append(contentsOf: $0) }
 }

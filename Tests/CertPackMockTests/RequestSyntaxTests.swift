@@ -48,11 +48,26 @@ import Testing
     }
 
     @Test func bearerTokensAreFoundWhateverTheSchemeCaseAndSpaces() {
-        #expect(Authenticator.bearerToken("Bearer abc") == "abc")
-        #expect(Authenticator.bearerToken("  bEaReR    abc  ") == "abc")
-        #expect(Authenticator.bearerToken("Bearer a b") == "a b")
+        func token(_ value: String) -> String? {
+            Array(value.utf8).withUnsafeBufferPointer { Authenticator.bearerToken($0).map { String(decoding: $0, as: UTF8.self) } }
+        }
+        #expect(token("Bearer abc") == "abc")
+        #expect(token("  bEaReR    abc  ") == "abc")
+        #expect(token("Bearer a b") == "a b")
         for refused in ["", "Bearer", "Bearer ", "Bearer     ", "Basic abc", "Bearerabc", "Bearér abc", "Token abc"] {
-            #expect(Authenticator.bearerToken(refused) == nil, "\(refused)")
+            #expect(token(refused) == nil, "\(refused)")
+        }
+    }
+
+    @Test func tokensLookLikeCloudflaresOrNot() {
+        func looksLikeToken(_ value: String) -> Bool {
+            Array(value.utf8).withUnsafeBufferPointer(Authenticator.looksLikeToken)
+        }
+        let forty = String(String(repeating: "aZ09_-", count: 7).prefix(40))
+        #expect(looksLikeToken(String(forty)))
+        #expect(looksLikeToken("cfat_" + forty) && looksLikeToken("cfat_" + forty + "x"))
+        for refused in ["", "cfat_", String(forty.dropLast()), forty + "x", "CFAT_" + forty, "cfat_" + forty.dropLast(), forty.dropLast() + ".", forty.dropLast() + "é"] {
+            #expect(!looksLikeToken(refused), "\(refused)")
         }
     }
 

@@ -4,9 +4,9 @@ import Testing
 private let date = Array("Sun, 06 Nov 1994 08:49:37 GMT".utf8)
 
 private func head(_ response: HTTPResponse, keepAlive: Bool = true, announceKeepAlive: Bool = false) -> (String, Bool) {
-    var out: [UInt8] = []
+    var out = ResponseHeadBuffer(capacity: 8)
     let staysOpen = response.serializeHead(into: &out, date: date, keepAlive: keepAlive, announceKeepAlive: announceKeepAlive)
-    return (String(decoding: out, as: UTF8.self), staysOpen)
+    return (String(decoding: out.bytes, as: UTF8.self), staysOpen)
 }
 
 @Suite struct HTTPResponseSerializationTests {
@@ -39,9 +39,20 @@ private func head(_ response: HTTPResponse, keepAlive: Bool = true, announceKeep
         #expect(!HTTPResponse(status: 200).forbidsContent)
     }
 
+    @Test func aReusedBufferHoldsOnlyTheLatestHead() {
+        var out = ResponseHeadBuffer(capacity: 8)
+        let long = HTTPResponse(status: 200, headers: [("X-Long", String(repeating: "v", count: 3000))])
+        _ = long.serializeHead(into: &out, date: date, keepAlive: true, announceKeepAlive: false)
+        #expect(out.count > 3000)
+        _ = HTTPResponse(status: 204).serializeHead(into: &out, date: date, keepAlive: true, announceKeepAlive: false)
+        #expect(String(decoding: out.bytes, as: UTF8.self) == "HTTP/1.1 204 No Content\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n")
+    }
+
     @Test func reasonPhrases() {
         #expect(head(HTTPResponse(status: 431)).0.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"))
         #expect(head(HTTPResponse(status: 599)).0.hasPrefix("HTTP/1.1 599 Server Error\r\n"))
-        #expect(head(HTTPResponse(status: 1000000)).0.hasPrefix("HTTP/1.1 1000000 "))
+        #expect(head(HTTPResponse(status: 1000000)).0.hasPrefix("HTTP/1.1 1000000 Server Error\r\n"))
+        #expect(head(HTTPResponse(status: 99)).0.hasPrefix("HTTP/1.1 99 Server Error\r\n"))
+        #expect(head(HTTPResponse(status: Int.min)).0.hasPrefix("HTTP/1.1 -9223372036854775808 Server Error\r\n"))
     }
 }

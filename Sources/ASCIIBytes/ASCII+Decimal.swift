@@ -46,14 +46,25 @@ extension ASCII {
     /// lines write durations (String(format:) needs all of Foundation).
     @inlinable
     package static func appendFixed(_ value: Double, places: Int, to out: inout [UInt8]) {
+        withFixed(value, places: places) { out.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with `value` rounded to exactly `places` (0...18) decimals, formatted on the stack.
+    @inlinable
+    package static func withFixed<R>(_ value: Double, places: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         var scale = 1
         for _ in 0..<places { scale *= 10 }
         let scaled = Int((value.magnitude * Double(scale)).rounded())
-        if value < 0 && scaled != 0 { out.append(UInt8(ascii: "-")) }
-        appendDecimal(scaled / scale, to: &out)
-        guard places > 0 else { return }
-        out.append(UInt8(ascii: "."))
-        // The fraction with its leading zeros: the digits of scale + fraction, less the leading 1.
-        withDecimal(scale + scaled % scale) { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0.dropFirst())) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 44) { text in
+            var w = ByteWriter(text)
+            if value < 0 && scaled != 0 { w.put(UInt8(ascii: "-")) }
+            w.putDecimal(scaled / scale)
+            if places > 0 {
+                w.put(UInt8(ascii: "."))
+                // The fraction with its leading zeros: the digits of scale + fraction, less the leading 1.
+                withDecimal(scale + scaled % scale) { w.put(UnsafeBufferPointer(rebasing: $0.dropFirst())) }
+            }
+            return body(w.written)
+        }
     }
 }

@@ -5,6 +5,8 @@ import StrictJSON
 /// written straight into bytes (the hot path never builds a JSON tree).
 enum Envelope {
     static let jsonContentType = (name: "Content-Type", value: "application/json")
+    /// Made once: every answer's headers share this array instead of allocating their own.
+    private static let jsonHeaders = [jsonContentType]
 
     /// 200 with `result` written by `writeResult` (and `result_info` for lists).
     static func success(resultInfo: ResultInfo? = nil, _ writeResult: (inout JSONWriter) -> Void) -> HTTPResponse {
@@ -13,7 +15,7 @@ enum Envelope {
 
     /// A 200 answer whose body was written before (`successBody`'s).
     static func success(body: [UInt8]) -> HTTPResponse {
-        HTTPResponse(status: 200, headers: [jsonContentType], body: body)
+        HTTPResponse(status: 200, headers: jsonHeaders, body: body)
     }
 
     /// The body of `success`.
@@ -51,7 +53,7 @@ enum Envelope {
             w.key("result"); w.null()
         }
         w.objectEnd()
-        return HTTPResponse(status: error.status, headers: [jsonContentType] + error.headers, body: w.bytes)
+        return HTTPResponse(status: error.status, headers: error.headers.isEmpty ? jsonHeaders : jsonHeaders + error.headers, body: w.bytes)
     }
 
     private static func write(_ item: APIError.Item, into w: inout JSONWriter) {

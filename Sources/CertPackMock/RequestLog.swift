@@ -17,36 +17,36 @@ public struct RequestLogLine: Sendable {
 
     /// The line's message, as people read it.
     public var message: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(128)
-        appendMessage(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: messageCapacity) { buffer in
+            var w = ByteWriter(buffer)
+            write(into: &w)
+            return String(decoding: w.written, as: UTF8.self)
+        }
     }
 
+    /// Bytes enough for the message: its strings, and up to 20 characters for each number.
+    package var messageCapacity: Int { method.utf8.count + path.utf8.count + protocolName.utf8.count + 80 }
+
     /// The message written straight into a log line's bytes (the command line's fast path).
-    package func appendMessage(to bytes: inout [UInt8]) {
-        ASCII.withUTF8(method) { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: " "))
-        ASCII.withUTF8(path) { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: " "))
-        ASCII.appendDecimal(status, to: &bytes)
+    package func write(into w: inout ByteWriter) {
+        w.put(method)
+        w.put(UInt8(ascii: " "))
+        w.put(path)
+        w.put(UInt8(ascii: " "))
+        w.putDecimal(status)
         if let errorCode {
-            bytes.append(UInt8(ascii: " "))
-            ASCII.appendDecimal(errorCode, to: &bytes)
+            w.put(UInt8(ascii: " "))
+            w.putDecimal(errorCode)
         }
-        bytes.append(UInt8(ascii: " "))
-        ASCII.appendFixed(durationMilliseconds, places: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "m"))
-        bytes.append(UInt8(ascii: "s"))
-        bytes.append(UInt8(ascii: " "))
-        ASCII.withUTF8(protocolName) { bytes.append(contentsOf: $0) }
+        w.put(UInt8(ascii: " "))
+        w.putFixed(durationMilliseconds, places: 2)
+        w.put("ms ")
+        w.put(protocolName)
     }
 
     /// `value` with exactly `places` decimals ("1.50").
     public static func fixed(_ value: Double, places: Int) -> String {
-        var bytes: [UInt8] = []
-        ASCII.appendFixed(value, places: places, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        ASCII.withFixed(value, places: places) { String(decoding: $0, as: UTF8.self) }
     }
 }
 

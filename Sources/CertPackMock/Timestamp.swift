@@ -13,12 +13,8 @@ package enum Timestamp {
     }
 
     /// `2026-11-29T04:36:06.123Z`, as log lines stamp their time.
-    package static func append(_ secondsSince1970: Int64, milliseconds: Int, to bytes: inout [UInt8]) {
-        // Formatted on the stack, then one append: every log line starts with one.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { out in
-            let count = write(secondsSince1970, milliseconds: milliseconds, into: out)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[..<count]))
-        }
+    package static func write(_ secondsSince1970: Int64, milliseconds: Int, into w: inout ByteWriter) {
+        w.put(count: 24) { _ = write(secondsSince1970, milliseconds: milliseconds, into: $0) }
     }
 
     /// Writes the timestamp (20 bytes, or 24 with milliseconds) and returns its length.

@@ -58,12 +58,18 @@ struct StandardErrorRequestLog: RequestLog {
     func isEnabled(_ level: Logger.Level) -> Bool { logLevel <= level }
 
     func write(_ line: RequestLogLine) {
-        var bytes = LogLine.start(level: line.level, format: format)
         switch format {
         case .text:
-            line.appendMessage(to: &bytes)
-            LogLine.endText(&bytes)
+            // Formatted on the stack, then one write.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: LogLine.textStartCapacity + line.messageCapacity + 1) { buffer in
+                var w = ByteWriter(buffer)
+                LogLine.writeTextStart(level: line.level, into: &w)
+                line.write(into: &w)
+                w.put(UInt8(ascii: "\n"))
+                StandardError.write(w.written)
+            }
         case .json:
+            var bytes: [UInt8] = []
             // The keys in LineLogHandler's order (sorted), the time last.
             var w = JSONWriter(reserving: 320)
             w.objectStart()
@@ -78,8 +84,8 @@ struct StandardErrorRequestLog: RequestLog {
             w.key("protocol"); w.string(line.protocolName)
             w.key("status"); w.int(line.status)
             LogLine.endJSON(&w, into: &bytes)
+            StandardError.write(bytes)
         }
-        StandardError.write(bytes)
     }
 }
 
@@ -88,14 +94,23 @@ struct StandardErrorRequestLog: RequestLog {
 enum LogLine {
     /// A text line's `2026-12-02T00:23:11.123Z INFO `, or an empty buffer for JSON.
     static func start(level: Logger.Level, format: LogFormat) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(192)
-        guard format == .text else { return bytes }
-        appendTime(to: &bytes)
-        bytes.append(UInt8(ascii: " "))
-        upperName(level).withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: " "))
-        return bytes
+        guard format == .text else { return [] }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: textStartCapacity) { buffer in
+            var w = ByteWriter(buffer)
+            writeTextStart(level: level, into: &w)
+            return Array(w.written)
+        }
+    }
+
+    /// Bytes enough for `writeTextStart`.
+    static let textStartCapacity = 40
+
+    /// `2026-12-02T00:23:11.123Z INFO `: the time and level a text line opens with.
+    static func writeTextStart(level: Logger.Level, into w: inout ByteWriter) {
+        writeTime(into: &w)
+        w.put(UInt8(ascii: " "))
+        w.put(upperName(level))
+        w.put(UInt8(ascii: " "))
     }
 
     static func endText(_ bytes: inout [UInt8]) {
@@ -104,20 +119,23 @@ enum LogLine {
 
     /// Adds `"time"` as the object's last key, closes the object and ends the line.
     static func endJSON(_ w: inout JSONWriter, into bytes: inout [UInt8]) {
-        var time: [UInt8] = [UInt8(ascii: "\"")]
-        appendTime(to: &time)
-        time.append(UInt8(ascii: "\""))
-        w.key("time"); w.raw(time)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 26) { buffer in
+            var time = ByteWriter(buffer)
+            time.put(UInt8(ascii: "\""))
+            writeTime(into: &time)
+            time.put(UInt8(ascii: "\""))
+            w.key("time"); w.raw(UnsafeRawBufferPointer(time.written))
+        }
         w.objectEnd()
         bytes.append(contentsOf: w.bytes)
         bytes.append(UInt8(ascii: "\n"))
     }
 
     /// Wall-clock time with milliseconds, UTC.
-    static func appendTime(to bytes: inout [UInt8]) {
+    static func writeTime(into w: inout ByteWriter) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        Timestamp.append(Int64(now.tv_sec), milliseconds: Int(now.tv_nsec / 1_000_000), to: &bytes)
+        Timestamp.write(Int64(now.tv_sec), milliseconds: Int(now.tv_nsec / 1_000_000), into: &w)
     }
 
     private static func upperName(_ level: Logger.Level) -> StaticString {

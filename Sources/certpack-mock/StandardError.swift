@@ -11,14 +11,17 @@ enum StandardError {
     }
 
     static func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { all in
-            var offset = 0
-            while offset < all.count {
-                let n = Glibc.write(2, all.baseAddress! + offset, all.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
+        bytes.withUnsafeBufferPointer { write($0) }
+    }
+
+    static func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(2, base + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
         }
     }
 }

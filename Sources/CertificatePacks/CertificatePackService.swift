@@ -54,9 +54,9 @@ public final class CertificatePackService: Sendable {
     /// Stores a new pack in `initializing` (or further, in immediate mode).
     public func order(_ request: OrderRequest, zoneID: String) throws -> PackSnapshot {
         try state.withLock { s in
-            let zone = s.zones[zoneID]
-            let allocated = zone?.quotaAllocated ?? 0
-            if s.store.count(inZone: zoneID) >= allocated { throw Failure.quotaExceeded(allocated: allocated) }
+            let allocated = s.zones[zoneID]?.quotaAllocated ?? 0
+            let slot = s.store.slot(ofZone: zoneID)
+            if s.store.count(in: slot) >= allocated { throw Failure.quotaExceeded(allocated: allocated) }
             var packID = s.ids.packID(idFormat)
             while s.store.contains(packID) { packID = s.ids.packID(idFormat) }
             let id = packID.text
@@ -64,7 +64,7 @@ public final class CertificatePackService: Sendable {
             let pack = CertificatePack(id: id, zoneID: zoneID, order: request,
                                        scenario: FailureScenario.selected(by: request.hosts),
                                        timeline: PackTimeline(startedAt: now))
-            s.store.insert(pack, id: packID)
+            s.store.insert(pack, id: packID, in: slot)
             return s.lifecycle.snapshot(of: pack, at: now)
         }
     }

@@ -2,20 +2,16 @@ import ASCIIBytes
 /// Hostname syntax (RFC 1123 labels, one leading `*` label for wildcards).
 public enum Hostname {
     public static func isValid(_ host: String) -> Bool {
-        ASCII.withUTF8(host) { bytes in
-            guard !bytes.isEmpty, bytes.count <= 253 else { return false }
-            // One pass over the bytes, label by label, with no copies.
-            var labels = 0
-            var start = 0
-            for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: ".") {
-                let label = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                defer { labels += 1; start = end + 1 }
-                if labels == 0 && label.count == 1 && label[0] == UInt8(ascii: "*") { continue }
-                guard (1...63).contains(label.count),
-                      label[0] != UInt8(ascii: "-"), label[label.count - 1] != UInt8(ascii: "-"),
-                      label.allSatisfy(isLabelByte) else { return false }
-            }
-            return labels >= 2
+        check(host) == .valid
+    }
+
+    /// `host` lowercased when that is a valid hostname, else nil: what an order keeps of
+    /// a host it was given, found in one pass over the bytes (no scan for uppercase first).
+    static func normalized(_ host: String) -> String? {
+        switch check(host) {
+        case .valid: return host
+        case .validOnceLowercased: return lowercased(host)
+        case .invalid: return nil
         }
     }
 
@@ -27,11 +23,56 @@ public enum Hostname {
     }
 
     /// The apex itself, or any name below it (a wildcard covers one label below its base).
+    /// Compares bytes, with no string built for the suffix: both are lowercased, and a valid
+    /// host is ASCII, which no other spelling of the zone's name matches.
     public static func host(_ host: String, isIn zone: String) -> Bool {
-        host == zone || host.hasSuffix("." + zone)
+        ASCII.withUTF8(host) { host in
+            ASCII.withUTF8(zone) { zone in
+                // The apex has no dot before it; a name below it has one.
+                let dot = host.count &- zone.count &- 1
+                guard dot >= -1, dot == -1 || host[dot] == UInt8(ascii: ".") else { return false }
+                for k in 0..<zone.count where host[dot &+ 1 &+ k] != zone[k] { return false }
+                return true
+            }
+        }
     }
 
-    private static func isLabelByte(_ c: UInt8) -> Bool {
-        ASCII.isLowercase(c) || ASCII.isDigit(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")
+    private enum Verdict { case valid, validOnceLowercased, invalid }
+
+    /// Labels of 1 to 63 bytes of letters, digits, `-` and `_`, not starting or ending with
+    /// `-`, at least two of them and at most 253 bytes in all; letters of either case, told apart
+    /// in the verdict. One byte at a time, a label checked at the dot (or end) that closes it.
+    private static func check(_ host: String) -> Verdict {
+        ASCII.withUTF8(host) { bytes in
+            let count = bytes.count
+            guard count > 0, count <= 253 else { return .invalid }
+            var labels = 0
+            var start = 0
+            if count > 1 && bytes[0] == UInt8(ascii: "*") && bytes[1] == UInt8(ascii: ".") {
+                labels = 1
+                start = 2
+            }
+            var hasUppercase = false
+            var end = start
+            while true {
+                let c = end < count ? bytes[end] : UInt8(ascii: ".")
+                if ASCII.isLowercase(c | 0x20) {
+                    // 0x20 is the lowercase bit of a letter.
+                    if c & 0x20 == 0 { hasUppercase = true }
+                } else if c == UInt8(ascii: ".") {
+                    let length = end &- start
+                    guard length >= 1, length <= 63,
+                          bytes[start] != UInt8(ascii: "-"), bytes[end &- 1] != UInt8(ascii: "-") else { return .invalid }
+                    labels &+= 1
+                    if end == count { break }
+                    start = end &+ 1
+                } else if !(ASCII.isDigit(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")) {
+                    return .invalid
+                }
+                end &+= 1
+            }
+            guard labels >= 2 else { return .invalid }
+            return hasUppercase ? .validOnceLowercased : .valid
+        }
     }
 }

@@ -85,13 +85,13 @@ public struct OrderValidator: Sendable {
         }
         var hosts: [String] = []
         hosts.reserveCapacity(items.count)
+        var hasApex = false
         for (index, item) in items.enumerated() {
             guard case .name(let raw) = item else {
                 if case .notAString(let found) = item { problems.append(.wrongType(field: "hosts/\(index)", expected: "a string", found: found)) }
                 continue
             }
-            let host = Hostname.lowercased(raw)
-            guard Hostname.isValid(host) else {
+            guard let host = Hostname.normalized(raw) else {
                 problems.append(.invalidHostname(index: index, host: raw))
                 continue
             }
@@ -104,9 +104,11 @@ public struct OrderValidator: Sendable {
                 problems.append(.duplicateHost(index: index, host: raw))
                 continue
             }
+            // A host in the zone that is as long as the apex is the apex: no second compare.
+            if host.utf8.count == zone.name.utf8.count { hasApex = true }
             hosts.append(host)
         }
-        if !items.isEmpty, !hosts.contains(zone.name) {
+        if !items.isEmpty, !hasApex {
             problems.append(.apexMissing(zone: zone.name))
         }
         return problems.count == before ? hosts : nil

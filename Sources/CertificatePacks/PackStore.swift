@@ -69,7 +69,25 @@ struct PackStore {
 
     /// `insert` for a caller that holds the id's bits already (`id` must be `pack.id`'s).
     mutating func insert(_ pack: CertificatePack, id: PackID) {
-        let zone = zone(for: pack.zoneID)
+        insert(pack, id: id, in: slot(ofZone: pack.zoneID))
+    }
+
+    /// A zone as the store files it, found by one lookup of its id: an order counts the
+    /// zone's packs and stores its pack through the slot instead of hashing the id twice
+    /// more. Valid until the store next changes.
+    struct ZoneSlot {
+        /// Nil until the zone's first pack.
+        fileprivate let number: UInt32?
+    }
+
+    func slot(ofZone zoneID: String) -> ZoneSlot {
+        ZoneSlot(number: zoneIndex[zoneID])
+    }
+
+    /// `insert` with the slot of `pack.zoneID`, taken since the store last changed.
+    mutating func insert(_ pack: CertificatePack, id: PackID, in slot: ZoneSlot) {
+        assert(slot.number == zoneIndex[pack.zoneID], "a stale or foreign zone slot")
+        let zone = slot.number ?? addZone(pack.zoneID)
         let n: Int
         if let free = freeRecords.popLast() {
             n = free
@@ -108,7 +126,11 @@ struct PackStore {
     }
 
     func count(inZone zoneID: String) -> Int {
-        zoneIndex[zoneID].map { zoneOrder[Int($0)].count } ?? 0
+        count(in: slot(ofZone: zoneID))
+    }
+
+    func count(in slot: ZoneSlot) -> Int {
+        slot.number.map { zoneOrder[Int($0)].count } ?? 0
     }
 
     /// Packs of a zone in creation order, `range` taken from that order.
@@ -150,8 +172,8 @@ struct PackStore {
         set { chunks[n / Self.chunkSize][n % Self.chunkSize] = newValue }
     }
 
-    private mutating func zone(for zoneID: String) -> UInt32 {
-        if let z = zoneIndex[zoneID] { return z }
+    /// Numbers a zone the store has not filed yet.
+    private mutating func addZone(_ zoneID: String) -> UInt32 {
         let z = UInt32(zoneIDs.count)
         zoneIDs.append(zoneID)
         zoneIndex[zoneID] = z

@@ -45,6 +45,15 @@ import Testing
         }
     }
 
+    @Test func hostsAreInAZoneByWholeLabels() {
+        for inside in ["example.com", "www.example.com", "*.example.com", "a.b.example.com"] {
+            #expect(Hostname.host(inside, isIn: "example.com"), "\(inside)")
+        }
+        for outside in ["notexample.com", "xample.com", "example.co", "com", "example.com.net", "wwwexample.com"] {
+            #expect(!Hostname.host(outside, isIn: "example.com"), "\(outside)")
+        }
+    }
+
     @Test func hostnamesAreLoweredInASCIIOnly() {
         #expect(Hostname.lowercased("WWW.Example.COM") == "www.example.com")
         let plain = "www.example.com"

@@ -28,7 +28,8 @@ struct MockHandler: HTTPHandler {
 
     func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPReply) -> Void) {
         let started = DispatchTime.now().uptimeNanoseconds
-        let route = Route(path: request.path)
+        let path = request.path
+        let route = Route(path: path)
         if case .control(let segments) = route {
             let response = control.respond(to: request, segments: segments)
             if let changed, request.method != "GET" && request.method != "HEAD" { changed() }
@@ -36,7 +37,7 @@ struct MockHandler: HTTPHandler {
             reply(.response(response))
             return
         }
-        let rule = state.faults.take(method: request.method, path: request.path)
+        let rule = state.faults.take(method: request.method, path: path)
         if let changed {
             // Writes change packs; a matched rule counts down; a GET moves a pack in per-read mode.
             if rule != nil || (request.method != "GET" && request.method != "HEAD") || state.service.lifecycleMode == .perRead { changed() }

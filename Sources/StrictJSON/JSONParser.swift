@@ -103,11 +103,7 @@ struct JSONParser {
             while true {
                 guard let top = frames.last else { return value }
                 values.append(value)
-                skipWhitespace()
-                guard i < end else { throw eof() }
-                let c = base[i]
-                if c == UInt8(ascii: ",") {
-                    i += 1
+                if try continueContainer(closedBy: top.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     afterComma = true
                     if top.isObject {
                         skipWhitespace()
@@ -116,7 +112,6 @@ struct JSONParser {
                     continue nextValue
                 }
                 if top.isObject {
-                    guard c == UInt8(ascii: "}") else { throw unexpected(.expectedCommaOrBrace) }
                     var members: [(key: String, value: JSONValue)] = []
                     members.reserveCapacity(values.count - top.valueStart)
                     for (k, v) in zip(keys[top.keyStart...], values[top.valueStart...]) {
@@ -126,11 +121,9 @@ struct JSONParser {
                     values.removeSubrange(top.valueStart...)
                     value = .object(JSONObject(members))
                 } else {
-                    guard c == UInt8(ascii: "]") else { throw unexpected(.expectedCommaOrBracket) }
                     value = .array(Array(values[top.valueStart...]))
                     values.removeSubrange(top.valueStart...)
                 }
-                i += 1
                 frames.removeLast()
             }
         }

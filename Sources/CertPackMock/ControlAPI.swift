@@ -243,10 +243,10 @@ struct ControlAPI: Sendable {
             throw Self.invalid("hosts: give a non-empty array of hostnames")
         }
         let hosts = try items.map { item -> String in
-            guard case .string(let raw) = item, Hostname.isValid(Hostname.lowercased(raw)) else {
+            guard case .string(let raw) = item, let host = Hostname.normalized(raw) else {
                 throw Self.invalid("hosts: each must be a hostname such as www.example.com or *.example.com")
             }
-            return Hostname.lowercased(raw)
+            return host
         }
         func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ fallback: E) throws -> E where E.RawValue == String {
             guard let value = body.value(key), value != .null else { return fallback }
@@ -269,7 +269,7 @@ struct ControlAPI: Sendable {
     }
 
     private func newZone(_ body: ControlBody) throws -> Zone {
-        guard let name = body.string("name").map(Hostname.lowercased), Hostname.isValid(name), !name.hasPrefix("*") else {
+        guard let name = body.string("name").flatMap(Hostname.normalized), !name.hasPrefix("*") else {
             throw Self.invalid("name: give the zone's apex hostname, e.g. {\"name\": \"my-test.example\"}")
         }
         let id = body.string("id") ?? Hex.derived("zone", name)

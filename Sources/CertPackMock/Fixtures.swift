@@ -157,7 +157,7 @@ extension Fixtures {
         let id = try e.string("id")!
         guard Identifier.isHex32(id) else { throw e.fail("id", "must be 32 lowercase hex characters, found '\(id)'") }
         let name = try e.string("name")!
-        guard Hostname.isValid(Hostname.lowercased(name)), !name.hasPrefix("*") else { throw e.fail("name", "must be a hostname such as example.com, found '\(name)'") }
+        guard Hostname.normalized(name) != nil, !name.hasPrefix("*") else { throw e.fail("name", "must be a hostname such as example.com, found '\(name)'") }
         let quota = try e.int("quota", default: 100)
         guard quota >= 0 else { throw e.fail("quota", "must not be negative") }
         return Zone(id: id, name: name, advancedCertificateManager: try e.bool("advanced_certificate_manager", default: true),

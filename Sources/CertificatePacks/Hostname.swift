@@ -5,9 +5,10 @@ public enum Hostname {
         check(host) == .valid
     }
 
-    /// `host` lowercased when that is a valid hostname, else nil: what an order keeps of
-    /// a host it was given, found in one pass over the bytes (no scan for uppercase first).
-    static func normalized(_ host: String) -> String? {
+    /// `host` lowercased when that is a valid hostname, else nil: what an order, a zone or a
+    /// made-up pack keeps of a name it was given, found in one pass over the bytes (no scan
+    /// for uppercase first).
+    public static func normalized(_ host: String) -> String? {
         switch check(host) {
         case .valid: return host
         case .validOnceLowercased: return lowercased(host)

@@ -53,7 +53,7 @@ enum Envelope {
             w.key("result"); w.null()
         }
         w.objectEnd()
-        return HTTPResponse(status: error.status, headers: error.headers.isEmpty ? jsonHeaders : jsonHeaders + error.headers, body: w.bytes)
+        return HTTPResponse(status: error.status, headers: jsonHeaders + error.headers, body: w.bytes)
     }
 
     private static func write(_ item: APIError.Item, into w: inout JSONWriter) {

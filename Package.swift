@@ -17,7 +17,7 @@ let package = Package(
     targets: [
         // Mutex and condition variable on pthreads (NSLock and NSCondition need all of Foundation).
         .target(name: "Locks"),
-        // What Glibc's module lacks (accept4, sched_getaffinity), as static inline C.
+        // What Glibc's module lacks (accept4, sched_getaffinity, a thread-local pointer), in C.
         .target(name: "CSystemLinux"),
         // libnghttp2 from the system (Debian's libnghttp2-dev: scripts/install-system-packages.sh).
         .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
@@ -28,7 +28,7 @@ let package = Package(
         // TLS over memory BIOs, ALPN, and the mock's own CA and server certificate; no sockets.
         .target(name: "TLS", dependencies: ["COpenSSL", "Locks"]),
         // Connections on Dispatch, HTTP/1.1, HTTP/2 (libnghttp2) and TLS; knows nothing of Cloudflare.
-        .target(name: "HTTPServer", dependencies: ["ASCIIBytes", "Sockets", "CNGHTTP2", "TLS"]),
+        .target(name: "HTTPServer", dependencies: ["ASCIIBytes", "CSystemLinux", "Sockets", "CNGHTTP2", "TLS"]),
         // A small strict JSON reader and writer for the hot path (Foundation's is 10x slower).
         // ASCII bytes (digits, hex, case folding) for the HTTP, JSON, domain and API modules.
         .target(name: "ASCIIBytes"),

@@ -48,4 +48,15 @@ int csystem_thread_is_batch(int tid) {
     int policy = sched_getscheduler(tid);
     return policy < 0 ? -1 : policy == SCHED_BATCH;
 }
+
+static _Thread_local void *thread_turn;
+
+void *csystem_thread_turn(void) {
+    return thread_turn;
+}
+
+void csystem_set_thread_turn(void *turn) {
+    thread_turn = turn;
+}
+
 #endif

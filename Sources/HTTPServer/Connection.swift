@@ -42,6 +42,8 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
     private var writeSource: DispatchSourceWrite?
     private var writeArmed = false
     private var output = OutboundBuffer()
+    /// The output waits in the queue's turn log for its lines to be written.
+    private var outputHeld = false
     private var liveSources = 1
 
     private var closeAfterFlush = false
@@ -97,9 +99,11 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
 
     func send(_ head: UnsafeRawBufferPointer, _ body: UnsafeRawBufferPointer) {
         guard state == .open else { return }
-        if !output.isEmpty {
+        let holding = owner.turnLog.holdsAnswers
+        if holding || !output.isEmpty {
             output.append(head)
             output.append(body)
+            if holding { holdOutput() }
             return
         }
         let written: Int
@@ -205,7 +209,13 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
 
     // MARK: - Reading
 
+    /// A read event, run inside the queue's `TurnLog`: request lines logged meanwhile are
+    /// written before their answers go out (under load, once for the whole turn).
     private func readable() {
+        owner.turnLog.run(readAvailable)
+    }
+
+    private func readAvailable() {
         let buffer = scratch.readBuffer
         // Read until EAGAIN: libdispatch watches the descriptor edge-triggered, so data
         // and a reset that arrive together are reported once, and a short read does not
@@ -343,6 +353,29 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
 
     private func writable() {
         guard state == .open else { return }
+        if owner.turnLog.holdsAnswers {
+            // Output added this turn waits for its log lines; the turn's end sends it all.
+            holdOutput()
+            return
+        }
+        sendOutput()
+    }
+
+    private func holdOutput() {
+        guard !outputHeld else { return }
+        outputHeld = true
+        owner.turnLog.hold(self)
+    }
+
+    /// From the turn log, once the turn's lines are written.
+    func sendHeldOutput() {
+        outputHeld = false
+        guard state == .open else { return }
+        sendOutput()
+    }
+
+    /// Sends what is queued; arms the write source for what the socket does not take.
+    private func sendOutput() {
         let taken: Int
         do {
             taken = try output.drain { try socket.send($0) }
@@ -351,7 +384,10 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
             return
         }
         if taken > 0 { lastWrite = monotonicNow() }
-        guard output.isEmpty else { return }
+        guard output.isEmpty else {
+            armWriteSource()
+            return
+        }
         if writeArmed, let writeSource {
             writeArmed = false
             writeSource.suspend()

@@ -21,6 +21,8 @@ final class ConnectionQueue: @unchecked Sendable {
     let queue: DispatchQueue
     let context: ServerContext
     let scratch = ConnectionScratch()
+    /// Request lines of the current turn, written before its answers go out.
+    let turnLog: TurnLog
     private(set) var isStopping = false
 
     /// Indexed by descriptor: unique while open, since a descriptor closes only in its
@@ -37,6 +39,7 @@ final class ConnectionQueue: @unchecked Sendable {
         identity = ConnectionQueue.identities.wrappingAdd(1, ordering: .relaxed).newValue
         queue = DispatchQueue(label: "HTTPServer.connections.\(index)")
         queue.setSpecific(key: ConnectionQueue.key, value: identity)
+        turnLog = TurnLog(queue: queue)
         sweepTimer = DispatchSource.makeTimerSource(queue: queue)
         let interval = DispatchTimeInterval.nanoseconds(Int(sweepInterval * 1e9))
         sweepTimer.schedule(deadline: .now() + interval, repeating: interval, leeway: .nanoseconds(Int(sweepInterval * 0.25e9)))

@@ -1,5 +1,6 @@
 import ASCIIBytes
 import CertPackMock
+import HTTPServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,15 +43,19 @@ struct LineLogHandler: LogHandler {
             }
             LogLine.endJSON(&w, into: &bytes)
         }
-        StandardError.write(bytes)
+        // Inside a connection queue's turn, after that turn's request lines, and at once.
+        guard let turn = TurnLog.current else { return StandardError.write(bytes) }
+        bytes.withUnsafeBufferPointer { turn.append($0) }
+        turn.writeNow()
     }
 }
 
 /// The request log of the command line: each line formatted straight into bytes, in the
 /// format and with the fields `LineLogHandler` gives it through `LoggerRequestLog`, without
-/// swift-log's metadata dictionary and string interpolation on every request. Written with
-/// one write(2) before the answer is queued, so a crash never loses the line of a request
-/// that was answered.
+/// swift-log's metadata dictionary and string interpolation on every request. Inside a
+/// connection queue's turn the line joins the turn's `TurnLog`, written with one write(2)
+/// at the turn's end before the turn's answers go out; elsewhere it is written at once.
+/// Either way a crash never loses the line of a request that was answered.
 struct StandardErrorRequestLog: RequestLog {
     let logLevel: Logger.Level
     let format: LogFormat
@@ -60,12 +65,15 @@ struct StandardErrorRequestLog: RequestLog {
     func write(_ line: RequestLogLine) {
         switch format {
         case .text:
+            let capacity = LogLine.textStartCapacity + line.messageCapacity + 1
+            if let turn = TurnLog.current {
+                turn.append(capacity: capacity) { Self.writeText(line, into: &$0) }
+                return
+            }
             // Formatted on the stack, then one write.
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: LogLine.textStartCapacity + line.messageCapacity + 1) { buffer in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
                 var w = ByteWriter(buffer)
-                LogLine.writeTextStart(level: line.level, into: &w)
-                line.write(into: &w)
-                w.put(UInt8(ascii: "\n"))
+                Self.writeText(line, into: &w)
                 StandardError.write(w.written)
             }
         case .json:
@@ -84,8 +92,15 @@ struct StandardErrorRequestLog: RequestLog {
             w.key("protocol"); w.string(line.protocolName)
             w.key("status"); w.int(line.status)
             LogLine.endJSON(&w, into: &bytes)
-            StandardError.write(bytes)
+            guard let turn = TurnLog.current else { return StandardError.write(bytes) }
+            bytes.withUnsafeBufferPointer { turn.append($0) }
         }
+    }
+
+    private static func writeText(_ line: RequestLogLine, into w: inout ByteWriter) {
+        LogLine.writeTextStart(level: line.level, into: &w)
+        line.write(into: &w)
+        w.put(UInt8(ascii: "\n"))
     }
 }
 

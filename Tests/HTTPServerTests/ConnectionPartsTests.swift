@@ -47,9 +47,11 @@ import Testing
         Array("world".utf8).withUnsafeBytes { buffer.append($0) }
         #expect(buffer.count == 11)
         var sent: [UInt8] = []
+        var offered: [Int] = []
         // A socket that takes 4 bytes, then is full.
         var budget = 4
         let take: (UnsafeRawBufferPointer) -> IOResult<Int> = { bytes in
+            offered.append(bytes.count)
             guard budget > 0 else { return .wouldBlock }
             let count = min(budget, bytes.count)
             budget -= count
@@ -62,5 +64,29 @@ import Testing
         #expect(buffer.drain(take) == 7)
         #expect(buffer.isEmpty)
         #expect(String(decoding: sent, as: UTF8.self) == "hello world")
+        // Both appends went out as one piece (one send), and the rest after the partial send likewise.
+        #expect(offered == [11, 7])
+    }
+
+    @Test func outboundBufferKeepsOrderWhenAddingAfterAPartialSend() {
+        var buffer = OutboundBuffer()
+        Array("hello world".utf8).withUnsafeBytes { buffer.append($0) }
+        var sent: [UInt8] = []
+        var budget = 8
+        let take: (UnsafeRawBufferPointer) -> IOResult<Int> = { bytes in
+            guard budget > 0 else { return .wouldBlock }
+            let count = min(budget, bytes.count)
+            budget -= count
+            sent += bytes.prefix(count)
+            return .processed(count)
+        }
+        #expect(buffer.drain(take) == 8)
+        // Most of the buffer was sent: adding more drops the sent bytes from the front first.
+        Array("!!".utf8).withUnsafeBytes { buffer.append($0) }
+        #expect(buffer.count == 5)
+        budget = 100
+        #expect(buffer.drain(take) == 5)
+        #expect(String(decoding: sent, as: UTF8.self) == "hello world!!")
+        #expect(buffer.isEmpty)
     }
 }

@@ -30,5 +30,10 @@ int csystem_thread_is_batch(int tid);
 /// -1 with errno set when the kernel will not tell.
 int csystem_allowed_cpus(int *cpus, int capacity);
 
+/// A pointer kept per thread (C11 _Thread_local, no pthread key to create or free): the
+/// HTTP server's turn log of the connection queue the thread is running right now.
+void *csystem_thread_turn(void);
+void csystem_set_thread_turn(void *turn);
+
 #endif // __linux__
 #endif // CSYSTEMLINUX_H

@@ -13,12 +13,12 @@ final class ConnectionScratch: @unchecked Sendable {
     /// HTTP/1.1 response heads are serialised here, then copied out only if a send is partial.
     var responseHead = ResponseHeadBuffer()
     /// HTTP/2 output is gathered here, frame after frame, for one send.
-    var head: [UInt8] = []
+    var http2Frames: [UInt8] = []
     var dateCache = HTTPDateCache()
 
     init() {
         readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ConnectionScratch.readBufferSize, alignment: 16)
-        head.reserveCapacity(1024)
+        http2Frames.reserveCapacity(1024)
     }
 
     deinit {

@@ -89,10 +89,10 @@ final class HTTP2ProtocolHandler: ConnectionProtocolHandler, @unchecked Sendable
         guard transport.isOpen, !finishing else { return }
         if transport.outboundBytes < HTTP2ProtocolHandler.outputLimit {
             let scratch = transport.scratch
-            scratch.head.removeAll(keepingCapacity: true)
-            session.produceOutput(into: &scratch.head, limit: HTTP2ProtocolHandler.outputLimit)
-            if !scratch.head.isEmpty {
-                scratch.head.withUnsafeBytes { transport.send($0, UnsafeRawBufferPointer(start: nil, count: 0)) }
+            scratch.http2Frames.removeAll(keepingCapacity: true)
+            session.produceOutput(into: &scratch.http2Frames, limit: HTTP2ProtocolHandler.outputLimit)
+            if !scratch.http2Frames.isEmpty {
+                scratch.http2Frames.withUnsafeBytes { transport.send($0, UnsafeRawBufferPointer(start: nil, count: 0)) }
             }
         }
         guard transport.isOpen else { return }

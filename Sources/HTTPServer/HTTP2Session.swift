@@ -250,11 +250,10 @@ final class HTTP2Session: @unchecked Sendable {
             return
         }
         if stream.receivingTrailers || stream.rejection != nil { return }
-        let nameText = String(decoding: name, as: UTF8.self)
-        let valueText = String(decoding: value, as: UTF8.self)
         if isPseudo {
             // nghttp2 has checked the pseudo-header fields (RFC 9113 §8.3) already.
-            switch nameText {
+            let valueText = String(decoding: value, as: UTF8.self)
+            switch String(decoding: name, as: UTF8.self) {
             case ":method": stream.method = valueText
             case ":path": stream.path = valueText
             case ":authority": stream.authority = valueText
@@ -262,8 +261,9 @@ final class HTTP2Session: @unchecked Sendable {
             }
             return
         }
-        if nameText == "content-length" { stream.declaredLength = Int(valueText) }
-        stream.headers.add(name: nameText, value: valueText)
+        // Kept as bytes, like HTTP/1.1's fields; nghttp2 has refused names with uppercase letters.
+        if name.elementsEqual("content-length".utf8) { stream.declaredLength = Int(String(decoding: value, as: UTF8.self)) }
+        stream.headers.add(name: name, value: value)
     }
 
     private func dataChunk(streamID: Int32, _ chunk: UnsafeBufferPointer<UInt8>) {
@@ -299,7 +299,7 @@ final class HTTP2Session: @unchecked Sendable {
         guard endStream else { return }
         guard let method = stream.method else { return }
         var headers = stream.headers
-        if headers["host"] == nil, let authority = stream.authority {
+        if headers.firstValue("host", passes: { _ in true }) == nil, let authority = stream.authority {
             // RFC 9113 §8.3.1: :authority stands in for Host; the handler sees both forms alike.
             headers = HTTPHeaders([("host", authority)])
             headers.add(contentsOf: stream.headers)

@@ -90,15 +90,11 @@ struct MockHandler: HTTPHandler {
     }
 
     private func record(_ request: HTTPRequest, _ response: HTTPResponse, started: UInt64, codes: [Int], caller: String) {
-        // Built inside `record`, which skips it when the journal is off (--journal-limit 0).
-        state.journal.record { sequence in
-            RequestJournal.Entry(
-                sequence: sequence, time: state.clock.now(), method: request.method, target: request.target,
-                status: response.status, errorCodes: codes,
-                durationMilliseconds: Self.milliseconds(since: started), credential: caller,
-                requestBody: Self.kept(request.body), responseBody: Self.kept(response.body),
-                protocolName: request.version.protocolName, tls: request.tls)
-        }
+        let journal = state.journal
+        // Off (--journal-limit 0): not even the clock is read.
+        guard journal.isEnabled else { return }
+        journal.record(request, status: response.status, responseBody: response.body, errorCodes: codes, credential: caller,
+                       time: state.clock.now(), durationMilliseconds: Self.milliseconds(since: started))
     }
 
     private func log(_ request: HTTPRequest, _ response: HTTPResponse, started: UInt64, codes: [Int] = [], control: Bool = false) {
@@ -107,11 +103,6 @@ struct MockHandler: HTTPHandler {
         requestLog.write(RequestLogLine(
             method: request.method, path: request.path, status: response.status, errorCode: codes.first,
             durationMilliseconds: Self.milliseconds(since: started), protocolName: request.version.protocolName, level: level))
-    }
-
-    /// A body as the journal keeps it: the same buffer (a reference, not a copy) up to 64 KiB.
-    private static func kept(_ body: [UInt8]) -> [UInt8] {
-        body.count <= 65_536 ? body : Array(body.prefix(65_536))
     }
 
     static func milliseconds(since start: UInt64) -> Double {

@@ -5,13 +5,18 @@ import FoundationEssentials
 /// Every Cloudflare request the mock answered, newest last, capped in size.
 /// Secrets never enter it: credentials are recorded by their fixture name.
 ///
-/// `@unchecked Sendable` holds because every `var` below (`entries`, `nextSequence`,
-/// `heldBytes`) is read and written only inside `lock.withLock`, and the `let`s are
-/// immutable. Kept on a `Lock` rather than a `Mutex` only so fields other changes add to
-/// the entry stay a local edit.
+/// Entries are kept as bytes (`RequestJournalStore`: fixed-size slots and a chunked arena)
+/// and decoded into `Entry` values only when someone reads the journal. Recording one is a
+/// few copies into memory reused in order; it keeps no reference to the request's strings
+/// or the answer's buffer, which go back to the allocator (hot) as soon as the answer is sent.
+///
+/// `@unchecked Sendable` holds because the only `var`, `store`, is touched only between
+/// `lock.lock()` and `lock.unlock()`, and the `let`s are immutable. The store's raw pointers
+/// never leave it: readers get decoded copies. A pthread `Lock` rather than a `Mutex`
+/// because two connection queues record at once, and ThreadSanitizer does not see the
+/// ordering a contended `Mutex` gives on Linux (see `TLSContextProvider`).
 public final class RequestJournal: @unchecked Sendable {
-    /// What one request left: kept as the request's own strings and byte buffers (shared,
-    /// not copied) and decoded only when someone reads the journal.
+    /// What one request left, as readers get it: decoded from the journal's bytes.
     public struct Entry: Sendable {
         public var sequence: Int
         /// Virtual time of arrival (seconds since 1970).
@@ -58,81 +63,106 @@ public final class RequestJournal: @unchecked Sendable {
         public init(method: String? = nil, path: String? = nil, status: Int? = nil, errorCode: Int? = nil) {
             self.method = method; self.path = path; self.status = status; self.errorCode = errorCode
         }
-        func matches(_ e: Entry) -> Bool {
-            if let method, method.uppercased() != e.method { return false }
-            if let status, status != e.status { return false }
-            if let errorCode, !e.errorCodes.contains(errorCode) { return false }
-            if let path, !Glob.matches(path, e.path) { return false }
-            return true
+
+        /// The filter as bytes, made once per read rather than once per entry.
+        struct Bytes {
+            var method: [UInt8]?
+            var path: [UInt8]?
+            var status: Int?
+            var errorCode: Int?
+            var matchesEverything: Bool { method == nil && path == nil && status == nil && errorCode == nil }
+        }
+
+        var bytes: Bytes {
+            Bytes(method: method.map { Array($0.uppercased().utf8) }, path: path.map { Array($0.utf8) },
+                  status: status, errorCode: errorCode)
         }
     }
 
     private let lock = Lock()
-    private var entries: [Entry] = []
-    private var nextSequence = 1
-    /// Bytes of paths and bodies held, so hostile 1 MiB bodies cannot make the journal huge.
-    private var heldBytes = 0
+    /// Unchecked at run time: `lock` already makes every access exclusive, and the check
+    /// (swift_beginAccess) would cost every request about as much as the lock itself.
+    @exclusivity(unchecked) private var store: RequestJournalStore
     public let capacity: Int
     public let maxBytes: Int
 
     public init(capacity: Int = 10_000, maxBytes: Int = 32 << 20) {
         self.capacity = max(0, capacity)
         self.maxBytes = max(0, maxBytes)
+        store = RequestJournalStore(capacity: self.capacity, maxBytes: self.maxBytes)
     }
 
-    func record(_ make: (Int) -> Entry) {
+    /// False with `--journal-limit 0`: callers skip even reading the clock.
+    var isEnabled: Bool { capacity > 0 }
+
+    /// Keeps one answered request. Copies what it needs (bodies cut at 64 KiB), so the
+    /// request's and the answer's buffers are free to go as soon as the answer is sent.
+    @inline(never) // Out of line so a profile shows the journal's own cost; one call costs nothing beside it.
+    func record(_ request: HTTPRequest, status: Int, responseBody: [UInt8], errorCodes: [Int], credential: String,
+                time: Double, durationMilliseconds: Double) {
         guard capacity > 0 else { return }
-        lock.withLock {
-            // Made straight into the array: a local copy would retain every field, then release it.
-            entries.append(make(nextSequence))
-            heldBytes += Self.size(entries[entries.count - 1])
-            nextSequence += 1
-            // Drop the oldest tenth at once so trimming is rare.
-            if entries.count > capacity || heldBytes > maxBytes {
-                let drop = min(entries.count - 1, max(1, entries.count / 10))
-                heldBytes -= entries[..<drop].reduce(0) { $0 + Self.size($1) }
-                entries.removeFirst(drop)
-            }
-        }
+        lock.lock()
+        store.record(request, status: status, responseBody: responseBody, errorCodes: errorCodes, credential: credential,
+                     time: time, durationMilliseconds: durationMilliseconds)
+        lock.unlock()
     }
-
-    private static func size(_ e: Entry) -> Int { e.requestBody.count + e.responseBody.count + e.target.utf8.count + 128 }
 
     /// The sequence number of the newest entry (0 before the first), so a poller can tell the journal moved.
-    public var lastSequence: Int { lock.lock(); defer { lock.unlock() }; return nextSequence - 1 }
+    public var lastSequence: Int { lock.lock(); defer { lock.unlock() }; return store.nextSequence - 1 }
 
-    /// The entry with this sequence number, if still held (sequences only grow, so a binary search finds it).
+    /// The entry with this sequence number, if still held.
     public func entry(sequence: Int) -> Entry? {
         lock.lock(); defer { lock.unlock() }
-        var low = 0, high = entries.count
-        while low < high {
-            let mid = (low + high) / 2
-            if entries[mid].sequence < sequence { low = mid + 1 } else { high = mid }
-        }
-        return low < entries.count && entries[low].sequence == sequence ? entries[low] : nil
+        guard let index = store.index(ofSequence: sequence) else { return nil }
+        return store.entry(index)
     }
 
+    /// The entries that match, oldest first; with a limit, the newest `limit` of them (none for a negative one).
     public func entries(matching filter: Filter = Filter(), limit: Int? = nil) -> [Entry] {
-        lock.withLock {
-            let matched = entries.filter(filter.matches)
-            guard let limit, limit < matched.count else { return matched }
-            return Array(matched.suffix(limit))
+        let bytes = filter.bytes
+        lock.lock(); defer { lock.unlock() }
+        var matched: [Int] = []
+        if let limit {
+            // From the newest back, so only the entries returned are looked at past the limit.
+            var index = store.count - 1
+            while index >= 0 && matched.count < limit {
+                if store.matches(index, bytes) { matched.append(index) }
+                index -= 1
+            }
+            matched.reverse()
+        } else {
+            matched.reserveCapacity(store.count)
+            for index in 0..<store.count where store.matches(index, bytes) { matched.append(index) }
         }
+        var entries: [Entry] = []
+        entries.reserveCapacity(matched.count)
+        for index in matched { entries.append(store.entry(index)) }
+        return entries
     }
 
     public func count(matching filter: Filter = Filter()) -> Int {
-        lock.withLock { entries.reduce(0) { $0 + (filter.matches($1) ? 1 : 0) } }
+        let bytes = filter.bytes
+        lock.lock(); defer { lock.unlock() }
+        if bytes.matchesEverything { return store.count }
+        var n = 0
+        for index in 0..<store.count where store.matches(index, bytes) { n += 1 }
+        return n
     }
 
     public func clear() {
-        lock.withLock { entries.removeAll(); heldBytes = 0 }
+        lock.lock(); defer { lock.unlock() }
+        store.removeAll()
     }
 }
 
 /// `*` matches any run of characters (slashes included); everything else is literal.
 enum Glob {
     static func matches(_ pattern: String, _ text: String) -> Bool {
-        let p = Array(pattern.utf8), t = Array(text.utf8)
+        var pattern = pattern, text = text
+        return pattern.withUTF8 { p in text.withUTF8 { t in matches(UnsafeRawBufferPointer(p), UnsafeRawBufferPointer(t)) } }
+    }
+
+    static func matches(_ p: UnsafeRawBufferPointer, _ t: UnsafeRawBufferPointer) -> Bool {
         var pi = 0, ti = 0, star = -1, mark = 0
         while ti < t.count {
             if pi < p.count && p[pi] == UInt8(ascii: "*") { star = pi; mark = ti; pi += 1 }

@@ -112,7 +112,7 @@ struct ControlAPI: Sendable {
             return Envelope.success { pack.write(into: &$0) }
 
         case ("GET", ["requests"]):
-            let entries = state.journal.entries(matching: try Self.journalFilter(query), limit: query["limit"].flatMap(Int.init))
+            let entries = state.journal.entries(matching: try Self.journalFilter(query), limit: try Self.journalLimit(query))
             return Envelope.success { w in
                 w.arrayStart()
                 for e in entries { e.write(into: &w) }
@@ -201,6 +201,13 @@ struct ControlAPI: Sendable {
             filter.errorCode = n
         }
         return filter
+    }
+
+    /// `limit`: the newest this many entries (absent: all of them).
+    static func journalLimit(_ query: QueryParameters) throws -> Int? {
+        guard let raw = query["limit"] else { return nil }
+        guard let n = Int(raw), n >= 0 else { throw Self.invalid("limit: must be a whole number, 0 or more") }
+        return n
     }
 
     private func faultRule(_ body: ControlBody) throws -> FaultRules.Rule {

@@ -30,7 +30,7 @@ struct Dashboard: Sendable {
         case ["dashboard", "requests"]:
             do {
                 let filter = try ControlAPI.journalFilter(QueryParameters(request.query))
-                let limit = QueryParameters(request.query)["limit"].flatMap(Int.init) ?? 100
+                let limit = try ControlAPI.journalLimit(QueryParameters(request.query)) ?? 100
                 return conditional(request) { requestsBody(filter, limit: min(max(limit, 1), 1000)) }
             } catch let error as APIError {
                 return Envelope.failure(error)
@@ -196,12 +196,14 @@ struct Dashboard: Sendable {
     }
 
     private func requestsBody(_ filter: RequestJournal.Filter, limit: Int) -> [UInt8] {
-        let entries = state.journal.entries(matching: filter)
-        var w = JSONWriter(reserving: 256 + min(entries.count, limit) * 200)
+        // Only the rows shown are decoded from the journal; the total is counted in place.
+        let total = state.journal.count(matching: filter)
+        let entries = state.journal.entries(matching: filter, limit: limit)
+        var w = JSONWriter(reserving: 256 + entries.count * 200)
         w.objectStart()
-        w.key("total"); w.int(entries.count)
+        w.key("total"); w.int(total)
         w.key("entries"); w.arrayStart()
-        for e in entries.suffix(limit).reversed() { e.write(into: &w, bodies: .none) }
+        for e in entries.reversed() { e.write(into: &w, bodies: .none) }
         w.arrayEnd()
         w.objectEnd()
         return w.bytes

@@ -91,6 +91,24 @@ import TestSupport
         #expect(try client.request("GET", "/__mock/requests/count").result?["count"] as? Int == 0)
     }
 
+    @Test func journalLimitTakesTheNewestAndRefusesANegativeOne() throws {
+        let mock = try startMock()
+        defer { mock.stop() }
+        let client = try TestClient(port: mock.port)
+        for _ in 0..<3 { _ = try order(client) }
+        let newest = try #require(try client.request("GET", "/__mock/requests?limit=2").json["result"] as? [[String: Any]])
+        #expect(newest.map { $0["sequence"] as? Int } == [2, 3])
+        #expect((try client.request("GET", "/__mock/requests?limit=0").json["result"] as? [Any])?.isEmpty == true)
+        for path in ["/__mock/requests?limit=-1", "/__mock/requests?limit=ten", "/__mock/dashboard/requests?limit=-1"] {
+            let refused = try client.request("GET", path)
+            #expect(refused.status == 400, "\(path)")
+            #expect(refused.text.contains("limit: must be a whole number, 0 or more"), "\(path)")
+        }
+        let rows = try client.request("GET", "/__mock/dashboard/requests?limit=1").result
+        #expect(rows?["total"] as? Int == 3)
+        #expect((rows?["entries"] as? [[String: Any]])?.map { $0["sequence"] as? Int } == [3])
+    }
+
     @Test func faultRuleFailsTheNextNThenStops() throws {
         let mock = try startMock()
         defer { mock.stop() }

@@ -15,6 +15,8 @@ import Logging
 /// here and one more line in `validate()`.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // Given, not derived: deriving it prints the type's name, which costs a runtime look-up.
+        commandName: "serve",
         abstract: "Run the mock (the default: `certpack-mock --port 0` is `certpack-mock serve --port 0`).",
         discussion: """
         Point a Cloudflare client at http://127.0.0.1:PORT/client/v4 (Python SDK: base_url=...). \

@@ -19,7 +19,7 @@ import Logging
 /// `run()` only assembles what they resolve to. To add an option: in the topic's struct, a
 /// `Setting` and a property, a line in its `check()` if the value can be wrong, and its
 /// resolved value passed on where `makeConfiguration()` (or `run()`) uses it; here, an
-/// `@Option` using that setting's `help`, and the property passed to the topic's struct.
+/// `@Option` using that setting's `name` and `help`, and the property passed to the topic's struct.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         // Given, not derived: deriving it prints the type's name, which costs a runtime look-up.
@@ -33,83 +33,83 @@ struct Serve: ParsableCommand {
 
     // MARK: Where the mock listens (ListenOptions)
 
-    @Option(help: ListenOptions.hostSetting.help("Addresses to listen on, comma-separated. Use 0.0.0.0 to accept other machines (Docker)."))
+    @Option(name: ListenOptions.hostSetting.name, help: ListenOptions.hostSetting.help("Addresses to listen on, comma-separated. Use 0.0.0.0 to accept other machines (Docker)."))
     var host: String?
 
-    @Option(help: ListenOptions.portSetting.help("Port to listen on; 0 picks a free one."))
+    @Option(name: ListenOptions.portSetting.name, help: ListenOptions.portSetting.help("Port to listen on; 0 picks a free one."))
     var port: Int?
 
-    @Option(help: ListenOptions.portFileSetting.help("Write the bound port to this file once listening (for scripts using --port 0)."))
+    @Option(name: ListenOptions.portFileSetting.name, help: ListenOptions.portFileSetting.help("Write the bound port to this file once listening (for scripts using --port 0)."))
     var portFile: String?
 
     // MARK: What the mock starts with and keeps (StateOptions)
 
-    @Option(help: StateOptions.fixturesSetting.help("Folder with zones.json, credentials.json and packs.json replacing the built-in fixtures."))
+    @Option(name: StateOptions.fixturesSetting.name, help: StateOptions.fixturesSetting.help("Folder with zones.json, credentials.json and packs.json replacing the built-in fixtures."))
     var fixtures: String?
 
-    @Option(help: StateOptions.stateFileSetting.help("Keep zones, credentials, packs, fault rules and the clock in this file across restarts (loaded at start, saved within a second of changes and at stop)."))
+    @Option(name: StateOptions.stateFileSetting.name, help: StateOptions.stateFileSetting.help("Keep zones, credentials, packs, fault rules and the clock in this file across restarts (loaded at start, saved within a second of changes and at stop)."))
     var stateFile: String?
 
     // MARK: How packs move and on which clock (LifecycleOptions)
 
-    @Option(help: LifecycleOptions.lifecycleSetting.help("How packs move: timed, immediate, manual (only /__mock/ moves them) or per-read (one stage per GET)."))
+    @Option(name: LifecycleOptions.lifecycleSetting.name, help: LifecycleOptions.lifecycleSetting.help("How packs move: timed, immediate, manual (only /__mock/ moves them) or per-read (one stage per GET)."))
     var lifecycle: String?
 
-    @Option(help: LifecycleOptions.initializingSetting.help("Seconds in initializing (timed mode)."))
+    @Option(name: LifecycleOptions.initializingSetting.name, help: LifecycleOptions.initializingSetting.help("Seconds in initializing (timed mode)."))
     var initializingSeconds: Double?
 
-    @Option(help: LifecycleOptions.validationSetting.help("Seconds in pending_validation."))
+    @Option(name: LifecycleOptions.validationSetting.name, help: LifecycleOptions.validationSetting.help("Seconds in pending_validation."))
     var validationSeconds: Double?
 
-    @Option(help: LifecycleOptions.issuanceSetting.help("Seconds in pending_issuance."))
+    @Option(name: LifecycleOptions.issuanceSetting.name, help: LifecycleOptions.issuanceSetting.help("Seconds in pending_issuance."))
     var issuanceSeconds: Double?
 
-    @Option(help: LifecycleOptions.deploymentSetting.help("Seconds in pending_deployment."))
+    @Option(name: LifecycleOptions.deploymentSetting.name, help: LifecycleOptions.deploymentSetting.help("Seconds in pending_deployment."))
     var deploymentSeconds: Double?
 
-    @Option(help: LifecycleOptions.clockSetting.help("Virtual clock: system (wall time plus advances) or manual (moves only when advanced)."))
+    @Option(name: LifecycleOptions.clockSetting.name, help: LifecycleOptions.clockSetting.help("Virtual clock: system (wall time plus advances) or manual (moves only when advanced)."))
     var clock: String?
 
-    @Option(help: LifecycleOptions.clockStartSetting.help("Where a manual clock starts: seconds since 1970 or RFC 3339 (2026-01-01T00:00:00Z)."))
+    @Option(name: LifecycleOptions.clockStartSetting.name, help: LifecycleOptions.clockStartSetting.help("Where a manual clock starts: seconds since 1970 or RFC 3339 (2026-01-01T00:00:00Z)."))
     var clockStart: String?
 
     // MARK: What orders get (OrderOptions)
 
-    @Option(help: OrderOptions.packIDFormatSetting.help("Pack id format: hex (32 hex digits, the seed's) or uuid (the current API's)."))
+    @Option(name: OrderOptions.packIDFormatSetting.name, help: OrderOptions.packIDFormatSetting.help("Pack id format: hex (32 hex digits, the seed's) or uuid (the current API's)."))
     var packIdFormat: String?
 
-    @Option(help: OrderOptions.seedSetting.help("Seed for ids and tokens; the same seed gives the same answers."))
+    @Option(name: OrderOptions.seedSetting.name, help: OrderOptions.seedSetting.help("Seed for ids and tokens; the same seed gives the same answers."))
     var seed: UInt64?
 
-    @Option(help: OrderOptions.caRulesSetting.help("CA rules beyond the seed's schema: strict (validity per CA, no http with wildcards, email only with ssl_com) or off."))
+    @Option(name: OrderOptions.caRulesSetting.name, help: OrderOptions.caRulesSetting.help("CA rules beyond the seed's schema: strict (validity per CA, no http with wildcards, email only with ssl_com) or off."))
     var caRules: String?
 
     // MARK: Cloudflare's rate limit (RateLimitOptions)
 
-    @Option(help: RateLimitOptions.rateLimitSetting.help("Refuse requests past Cloudflare's rate limit with 429/971: on or off."))
+    @Option(name: RateLimitOptions.rateLimitSetting.name, help: RateLimitOptions.rateLimitSetting.help("Refuse requests past Cloudflare's rate limit with 429/971: on or off."))
     var rateLimit: String?
 
-    @Option(help: RateLimitOptions.requestsSetting.help("Requests allowed per credential per window."))
+    @Option(name: RateLimitOptions.requestsSetting.name, help: RateLimitOptions.requestsSetting.help("Requests allowed per credential per window."))
     var rateLimitRequests: Int?
 
-    @Option(help: RateLimitOptions.windowSetting.help("Rate-limit window in seconds."))
+    @Option(name: RateLimitOptions.windowSetting.name, help: RateLimitOptions.windowSetting.help("Rate-limit window in seconds."))
     var rateLimitWindow: Double?
 
     // MARK: What one client may do, and how its threads are scheduled (ConnectionOptions)
 
-    @Option(help: ConnectionOptions.maxBodyBytesSetting.help("Largest request body in bytes; larger gets 413."))
+    @Option(name: ConnectionOptions.maxBodyBytesSetting.name, help: ConnectionOptions.maxBodyBytesSetting.help("Largest request body in bytes; larger gets 413."))
     var maxBodyBytes: Int?
 
-    @Option(help: ConnectionOptions.headerTimeoutSetting.help("Seconds a client has to send its request headers."))
+    @Option(name: ConnectionOptions.headerTimeoutSetting.name, help: ConnectionOptions.headerTimeoutSetting.help("Seconds a client has to send its request headers."))
     var headerTimeout: Double?
 
-    @Option(help: ConnectionOptions.idleTimeoutSetting.help("Seconds an idle keep-alive connection stays open."))
+    @Option(name: ConnectionOptions.idleTimeoutSetting.name, help: ConnectionOptions.idleTimeoutSetting.help("Seconds an idle keep-alive connection stays open."))
     var idleTimeout: Double?
 
-    @Option(help: ConnectionOptions.maxConnectionsSetting.help("Most connections open at once."))
+    @Option(name: ConnectionOptions.maxConnectionsSetting.name, help: ConnectionOptions.maxConnectionsSetting.help("Most connections open at once."))
     var maxConnections: Int?
 
-    @Option(help: ConnectionOptions.cpuSchedulingSetting.help("""
+    @Option(name: ConnectionOptions.cpuSchedulingSetting.name, help: ConnectionOptions.cpuSchedulingSetting.help("""
         adaptive, normal or batch. batch: Linux SCHED_BATCH for all the mock's threads, which \
         saves context switches under load (about 1.4x the requests per second on a busy core) \
         but makes answers wait behind other busy processes; adaptive: batch only while no \
@@ -119,33 +119,33 @@ struct Serve: ParsableCommand {
 
     // MARK: What the mock records (RecordingOptions)
 
-    @Option(help: RecordingOptions.journalLimitSetting.help("Requests kept in the journal (/__mock/requests); 0 turns it off."))
+    @Option(name: RecordingOptions.journalLimitSetting.name, help: RecordingOptions.journalLimitSetting.help("Requests kept in the journal (/__mock/requests); 0 turns it off."))
     var journalLimit: Int?
 
-    @Option(help: RecordingOptions.logLevelSetting.help("trace, debug, info, notice, warning, error or critical. info logs one line per request."))
+    @Option(name: RecordingOptions.logLevelSetting.name, help: RecordingOptions.logLevelSetting.help("trace, debug, info, notice, warning, error or critical. info logs one line per request."))
     var logLevel: String?
 
-    @Option(help: RecordingOptions.logFormatSetting.help("text (for people) or json (one object per line)."))
+    @Option(name: RecordingOptions.logFormatSetting.name, help: RecordingOptions.logFormatSetting.help("text (for people) or json (one object per line)."))
     var logFormat: String?
 
     // MARK: HTTPS on the listening port (TLSOptions)
 
-    @Option(help: TLSOptions.tlsSetting.help("HTTPS on the same port as HTTP (a connection opening with a TLS handshake gets TLS): on or off."))
+    @Option(name: TLSOptions.tlsSetting.name, help: TLSOptions.tlsSetting.help("HTTPS on the same port as HTTP (a connection opening with a TLS handshake gets TLS): on or off."))
     var tls: String?
 
-    @Option(help: TLSOptions.hostnameSetting.help("Another DNS name or IP address for the server certificate, besides localhost, 127.0.0.1, ::1 and api.cloudflare.com; repeat the flag for more (the variable takes a comma-separated list)."))
+    @Option(name: TLSOptions.hostnameSetting.name, help: TLSOptions.hostnameSetting.help("Another DNS name or IP address for the server certificate, besides localhost, 127.0.0.1, ::1 and api.cloudflare.com; repeat the flag for more (the variable takes a comma-separated list)."))
     var tlsHostname: [String] = []
 
-    @Option(help: TLSOptions.directorySetting.help("Folder keeping the CA (ca.pem, ca-key.pem): made there on the first start and reused after, so clients trust it once."))
+    @Option(name: TLSOptions.directorySetting.name, help: TLSOptions.directorySetting.help("Folder keeping the CA (ca.pem, ca-key.pem): made there on the first start and reused after, so clients trust it once."))
     var tlsDir: String?
 
-    @Option(help: TLSOptions.certificateSetting.help("Your own server certificate (PEM, chain allowed) instead of the mock's; needs --tls-key."))
+    @Option(name: TLSOptions.certificateSetting.name, help: TLSOptions.certificateSetting.help("Your own server certificate (PEM, chain allowed) instead of the mock's; needs --tls-key."))
     var tlsCert: String?
 
-    @Option(help: TLSOptions.keySetting.help("The private key (PEM, unencrypted) of --tls-cert."))
+    @Option(name: TLSOptions.keySetting.name, help: TLSOptions.keySetting.help("The private key (PEM, unencrypted) of --tls-cert."))
     var tlsKey: String?
 
-    @Option(help: TLSOptions.caOutSetting.help("Write the mock's CA certificate (PEM) to this file at start-up, for clients to trust (also served at GET /__mock/tls/ca.pem)."))
+    @Option(name: TLSOptions.caOutSetting.name, help: TLSOptions.caOutSetting.help("Write the mock's CA certificate (PEM) to this file at start-up, for clients to trust (also served at GET /__mock/tls/ca.pem)."))
     var tlsCaOut: String?
 
     // MARK: The topics, made from the flags above

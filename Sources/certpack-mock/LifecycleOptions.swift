@@ -4,7 +4,7 @@ import FoundationEssentials
 
 /// How packs move and on which clock: `--lifecycle`, the four stage durations, `--clock`, `--clock-start`.
 struct LifecycleOptions {
-    private static let defaults = MockConfiguration()
+    private static let defaults = MockConfiguration.optionDefaults
     static let lifecycleSetting = Setting("lifecycle", env: "CERTPACK_MOCK_LIFECYCLE", default: defaults.lifecycleMode)
     static let initializingSetting = Setting("initializing-seconds", env: "CERTPACK_MOCK_INITIALIZING_SECONDS", default: defaults.durations.initializing)
     static let validationSetting = Setting("validation-seconds", env: "CERTPACK_MOCK_VALIDATION_SECONDS", default: defaults.durations.validation)

@@ -3,7 +3,7 @@ import CertPackMock
 
 /// What orders get: `--pack-id-format`, `--seed`, `--ca-rules`.
 struct OrderOptions {
-    private static let defaults = MockConfiguration()
+    private static let defaults = MockConfiguration.optionDefaults
     static let packIDFormatSetting = Setting("pack-id-format", env: "CERTPACK_MOCK_PACK_ID_FORMAT", default: defaults.packIDFormat)
     static let seedSetting = Setting<UInt64>("seed", env: "CERTPACK_MOCK_SEED", unsetMeans: "random")
     static let caRulesSetting = Setting("ca-rules", env: "CERTPACK_MOCK_CA_RULES", default: defaults.enforceAuthorityRules ? CARules.strict : .off)

@@ -3,7 +3,7 @@ import Logging
 
 /// What the mock records: `--journal-limit`, `--log-level`, `--log-format`.
 struct RecordingOptions {
-    static let journalLimitSetting = Setting("journal-limit", env: "CERTPACK_MOCK_JOURNAL_LIMIT", default: MockConfiguration().journalCapacity)
+    static let journalLimitSetting = Setting("journal-limit", env: "CERTPACK_MOCK_JOURNAL_LIMIT", default: MockConfiguration.optionDefaults.journalCapacity)
     static let logLevelSetting = Setting("log-level", env: "CERTPACK_MOCK_LOG_LEVEL", default: Logger.Level.info, choiceLabel: "log level")
     static let logFormatSetting = Setting("log-format", env: "CERTPACK_MOCK_LOG_FORMAT", default: LogFormat.text, choiceLabel: "log format")
 

@@ -1,9 +1,8 @@
-import ArgumentParser
 import HTTPServer
 
 /// What one client may do: `--max-body-bytes`, `--header-timeout`, `--idle-timeout`,
 /// `--max-connections`; and how the threads serving them are scheduled: `--cpu-scheduling`.
-struct ConnectionOptions: ParsableArguments {
+struct ConnectionOptions {
     private static let defaults = HTTPServerConfiguration()
     static let maxBodyBytesSetting = Setting("max-body-bytes", env: "CERTPACK_MOCK_MAX_BODY_BYTES", default: defaults.maxBodyBytes)
     static let headerTimeoutSetting = Setting("header-timeout", env: "CERTPACK_MOCK_HEADER_TIMEOUT", default: defaults.headerTimeout)
@@ -12,24 +11,11 @@ struct ConnectionOptions: ParsableArguments {
     /// The command line adapts (the library's default leaves the process alone).
     static let cpuSchedulingSetting = Setting("cpu-scheduling", env: "CERTPACK_MOCK_CPU_SCHEDULING", default: CPUScheduling.adaptive)
 
-    @Option(help: maxBodyBytesSetting.help("Largest request body in bytes; larger gets 413."))
+    // As given on the command line (`Serve` declares the flags); nil when not given.
     var maxBodyBytes: Int?
-
-    @Option(help: headerTimeoutSetting.help("Seconds a client has to send its request headers."))
     var headerTimeout: Double?
-
-    @Option(help: idleTimeoutSetting.help("Seconds an idle keep-alive connection stays open."))
     var idleTimeout: Double?
-
-    @Option(help: maxConnectionsSetting.help("Most connections open at once."))
     var maxConnections: Int?
-
-    @Option(help: cpuSchedulingSetting.help("""
-        adaptive, normal or batch. batch: Linux SCHED_BATCH for all the mock's threads, which \
-        saves context switches under load (about 1.4x the requests per second on a busy core) \
-        but makes answers wait behind other busy processes; adaptive: batch only while no \
-        other process uses the mock's CPUs.
-        """))
     var cpuScheduling: String?
 
     func check() throws {

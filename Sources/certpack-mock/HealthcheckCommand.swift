@@ -3,6 +3,8 @@ import ArgumentParser
 /// `certpack-mock healthcheck`: exit 0 when a mock answers on the address, 1 otherwise.
 struct Healthcheck: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // Given, not derived: deriving it prints the type's name, which costs a runtime look-up.
+        commandName: "healthcheck",
         abstract: "Probe a running mock's /__mock/health; exit 0 if it answers 200, else 1 (for Docker HEALTHCHECK).")
 
     static let hostSetting = Setting("host", env: "CERTPACK_MOCK_HEALTHCHECK_HOST", default: "127.0.0.1")

@@ -1,11 +1,10 @@
-import ArgumentParser
 import CertificatePacks
 import CertPackMock
 import FoundationEssentials
 
 /// How packs move and on which clock: `--lifecycle`, the four stage durations, `--clock`, `--clock-start`.
-struct LifecycleOptions: ParsableArguments {
-    private static let defaults = MockConfiguration()
+struct LifecycleOptions {
+    private static let defaults = MockConfiguration.optionDefaults
     static let lifecycleSetting = Setting("lifecycle", env: "CERTPACK_MOCK_LIFECYCLE", default: defaults.lifecycleMode)
     static let initializingSetting = Setting("initializing-seconds", env: "CERTPACK_MOCK_INITIALIZING_SECONDS", default: defaults.durations.initializing)
     static let validationSetting = Setting("validation-seconds", env: "CERTPACK_MOCK_VALIDATION_SECONDS", default: defaults.durations.validation)
@@ -14,25 +13,13 @@ struct LifecycleOptions: ParsableArguments {
     static let clockSetting = Setting("clock", env: "CERTPACK_MOCK_CLOCK", default: defaults.clockMode)
     static let clockStartSetting = Setting<String>("clock-start", env: "CERTPACK_MOCK_CLOCK_START", unsetMeans: "now")
 
-    @Option(help: lifecycleSetting.help("How packs move: timed, immediate, manual (only /__mock/ moves them) or per-read (one stage per GET)."))
+    // As given on the command line (`Serve` declares the flags); nil when not given.
     var lifecycle: String?
-
-    @Option(help: initializingSetting.help("Seconds in initializing (timed mode)."))
     var initializingSeconds: Double?
-
-    @Option(help: validationSetting.help("Seconds in pending_validation."))
     var validationSeconds: Double?
-
-    @Option(help: issuanceSetting.help("Seconds in pending_issuance."))
     var issuanceSeconds: Double?
-
-    @Option(help: deploymentSetting.help("Seconds in pending_deployment."))
     var deploymentSeconds: Double?
-
-    @Option(help: clockSetting.help("Virtual clock: system (wall time plus advances) or manual (moves only when advanced)."))
     var clock: String?
-
-    @Option(help: clockStartSetting.help("Where a manual clock starts: seconds since 1970 or RFC 3339 (2026-01-01T00:00:00Z)."))
     var clockStart: String?
 
     func check() throws {

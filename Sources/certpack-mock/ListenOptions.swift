@@ -1,8 +1,7 @@
-import ArgumentParser
 import HTTPServer
 
 /// Where the mock listens: `--host`, `--port`, `--port-file`.
-struct ListenOptions: ParsableArguments {
+struct ListenOptions {
     /// The server's own defaults, so the mock and the library cannot drift apart.
     private static let defaults = HTTPServerConfiguration()
     static let hostSetting = Setting<String>("host", env: "CERTPACK_MOCK_HOST", default: defaults.hosts.joined(separator: ","))
@@ -10,13 +9,9 @@ struct ListenOptions: ParsableArguments {
     static let portSetting = Setting<Int>("port", env: "CERTPACK_MOCK_PORT", default: defaults.port)
     static let portFileSetting = Setting<String>("port-file", env: "CERTPACK_MOCK_PORT_FILE")
 
-    @Option(help: hostSetting.help("Addresses to listen on, comma-separated. Use 0.0.0.0 to accept other machines (Docker)."))
+    // As given on the command line (`Serve` declares the flags); nil when not given.
     var host: String?
-
-    @Option(help: portSetting.help("Port to listen on; 0 picks a free one."))
     var port: Int?
-
-    @Option(help: portFileSetting.help("Write the bound port to this file once listening (for scripts using --port 0)."))
     var portFile: String?
 
     func check() throws {

@@ -1,21 +1,16 @@
-import ArgumentParser
 import CertificatePacks
 import CertPackMock
 
 /// What orders get: `--pack-id-format`, `--seed`, `--ca-rules`.
-struct OrderOptions: ParsableArguments {
-    private static let defaults = MockConfiguration()
+struct OrderOptions {
+    private static let defaults = MockConfiguration.optionDefaults
     static let packIDFormatSetting = Setting("pack-id-format", env: "CERTPACK_MOCK_PACK_ID_FORMAT", default: defaults.packIDFormat)
     static let seedSetting = Setting<UInt64>("seed", env: "CERTPACK_MOCK_SEED", unsetMeans: "random")
     static let caRulesSetting = Setting("ca-rules", env: "CERTPACK_MOCK_CA_RULES", default: defaults.enforceAuthorityRules ? CARules.strict : .off)
 
-    @Option(help: packIDFormatSetting.help("Pack id format: hex (32 hex digits, the seed's) or uuid (the current API's)."))
+    // As given on the command line (`Serve` declares the flags); nil when not given.
     var packIdFormat: String?
-
-    @Option(help: seedSetting.help("Seed for ids and tokens; the same seed gives the same answers."))
     var seed: UInt64?
-
-    @Option(help: caRulesSetting.help("CA rules beyond the seed's schema: strict (validity per CA, no http with wildcards, email only with ssl_com) or off."))
     var caRules: String?
 
     func check() throws {

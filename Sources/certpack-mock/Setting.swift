@@ -37,6 +37,11 @@ struct Setting<Value: ExpressibleByArgument & Sendable>: Sendable {
         self.choiceLabel = nil
     }
 
+    /// `--option`, spelled as this setting names it in messages. Given rather than derived from
+    /// the property's name, which ArgumentParser does a character at a time (case tests and
+    /// lowercasing) for every option on each of its several passes over the command.
+    var name: NameSpecification { .customLong(option) }
+
     /// `abstract` followed by "(env: NAME, default: VALUE)".
     func help(_ abstract: String) -> ArgumentHelp {
         ArgumentHelp("\(abstract) (env: \(env)\(shownDefault.map { ", default: \($0)" } ?? ""))")

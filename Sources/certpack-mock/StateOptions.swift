@@ -1,15 +1,12 @@
-import ArgumentParser
 import CertPackMock
 
 /// What the mock starts with and keeps: `--fixtures`, `--state-file`.
-struct StateOptions: ParsableArguments {
+struct StateOptions {
     static let fixturesSetting = Setting<String>("fixtures", env: "CERTPACK_MOCK_FIXTURES")
     static let stateFileSetting = Setting<String>("state-file", env: "CERTPACK_MOCK_STATE_FILE")
 
-    @Option(help: fixturesSetting.help("Folder with zones.json, credentials.json and packs.json replacing the built-in fixtures."))
+    // As given on the command line (`Serve` declares the flags); nil when not given.
     var fixtures: String?
-
-    @Option(help: stateFileSetting.help("Keep zones, credentials, packs, fault rules and the clock in this file across restarts (loaded at start, saved within a second of changes and at stop)."))
     var stateFile: String?
 
     func resolvedStateFile() throws -> String? { try Self.stateFileSetting.resolveIfSet(stateFile) }

@@ -1,4 +1,3 @@
-import ArgumentParser
 import CertPackMock
 import FoundationEssentials
 import HTTPServer
@@ -8,7 +7,7 @@ import TLS
 /// HTTPS on the listening port: `--tls`, `--tls-hostname`, `--tls-dir`, `--tls-cert`,
 /// `--tls-key`, `--tls-ca-out`. By default a CA and an ECDSA P-256 server certificate are
 /// made in memory on first need in every run; `--tls-dir` keeps the CA so it is trusted once.
-struct TLSOptions: ParsableArguments {
+struct TLSOptions {
     static let tlsSetting = Setting("tls", env: "CERTPACK_MOCK_TLS", default: Switch.on)
     static let hostnameSetting = Setting<String>("tls-hostname", env: "CERTPACK_MOCK_TLS_HOSTNAME", unsetMeans: "none")
     static let directorySetting = Setting<String>("tls-dir", env: "CERTPACK_MOCK_TLS_DIR", unsetMeans: "a new CA in each run, made on first need")
@@ -16,22 +15,12 @@ struct TLSOptions: ParsableArguments {
     static let keySetting = Setting<String>("tls-key", env: "CERTPACK_MOCK_TLS_KEY")
     static let caOutSetting = Setting<String>("tls-ca-out", env: "CERTPACK_MOCK_TLS_CA_OUT")
 
-    @Option(help: tlsSetting.help("HTTPS on the same port as HTTP (a connection opening with a TLS handshake gets TLS): on or off."))
+    // As given on the command line (`Serve` declares the flags); nil, or empty, when not given.
     var tls: String?
-
-    @Option(help: hostnameSetting.help("Another DNS name or IP address for the server certificate, besides localhost, 127.0.0.1, ::1 and api.cloudflare.com; repeat the flag for more (the variable takes a comma-separated list)."))
     var tlsHostname: [String] = []
-
-    @Option(help: directorySetting.help("Folder keeping the CA (ca.pem, ca-key.pem): made there on the first start and reused after, so clients trust it once."))
     var tlsDir: String?
-
-    @Option(help: certificateSetting.help("Your own server certificate (PEM, chain allowed) instead of the mock's; needs --tls-key."))
     var tlsCert: String?
-
-    @Option(help: keySetting.help("The private key (PEM, unencrypted) of --tls-cert."))
     var tlsKey: String?
-
-    @Option(help: caOutSetting.help("Write the mock's CA certificate (PEM) to this file at start-up, for clients to trust (also served at GET /__mock/tls/ca.pem)."))
     var tlsCaOut: String?
 
     /// What the options resolve to, before anything is made.

@@ -84,6 +84,18 @@ def test_serve_help_lists_every_readme_flag_with_its_env_twin():
     assert "serve (default)" in root_help and "healthcheck" in root_help
 
 
+def test_every_serve_flag_shows_its_own_env_twin():
+    # A flag's name and its help's variable both come from one Setting, so `--pack-id-format`
+    # must show CERTPACK_MOCK_PACK_ID_FORMAT, and likewise for every option of `serve`.
+    help_text = run("serve", "--help").stdout
+    entries = re.findall(r"^  (--[a-z-]+) <([a-z-]+)>(.*?)(?=^  -|\Z)", help_text, re.M | re.S)
+    assert len(entries) >= 30, help_text
+    for flag, value_name, text in entries:
+        env = "CERTPACK_MOCK_" + flag[2:].upper().replace("-", "_")
+        assert value_name == flag[2:], (flag, value_name)
+        assert f"(env: {env}" in re.sub(r"\s+", " ", text), (flag, text)
+
+
 def test_bad_settings_name_the_setting_and_the_fix(tmp_path: Path):
     cases = [
         (["--lifecycle", "bogus"], {}, "--lifecycle 'bogus' is not one of timed, immediate, manual, per-read"),

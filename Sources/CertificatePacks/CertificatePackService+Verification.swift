@@ -65,8 +65,8 @@ extension CertificatePackService {
                 packID = drawn
             }
             let now = clock.now()
-            let scenario = FailureScenario.selected(by: draft.order.hosts)
-            var pack = CertificatePack(id: packID.text, zoneID: draft.zoneID, order: draft.order, scenario: scenario,
+            let scenario = FailureScenario.selected(by: draft.order.hostList)
+            var pack = CertificatePack(packID: packID, zoneID: draft.zoneID, order: draft.order, scenario: scenario,
                                        timeline: PackTimeline(startedAt: now))
             let stages = PackLifecycle.stages(for: scenario, attempt: 0)
             let entered = now - max(draft.secondsInStatus, 0)

@@ -59,12 +59,11 @@ public final class CertificatePackService: Sendable {
             if s.store.count(in: slot) >= allocated { throw Failure.quotaExceeded(allocated: allocated) }
             var packID = s.ids.packID(idFormat)
             while s.store.contains(packID) { packID = s.ids.packID(idFormat) }
-            let id = packID.text
             let now = clock.now()
-            let pack = CertificatePack(id: id, zoneID: zoneID, order: request,
-                                       scenario: FailureScenario.selected(by: request.hosts),
+            let pack = CertificatePack(packID: packID, zoneID: zoneID, order: request,
+                                       scenario: FailureScenario.selected(by: request.hostList),
                                        timeline: PackTimeline(startedAt: now))
-            s.store.insert(pack, id: packID, in: slot)
+            s.store.insert(pack, in: slot)
             return s.lifecycle.snapshot(of: pack, at: now)
         }
     }
@@ -72,8 +71,7 @@ public final class CertificatePackService: Sendable {
     /// Inserts a pack as given (fixtures, in-process helpers); replaces one with the same id.
     public func insert(_ pack: CertificatePack) {
         state.withLock { s in
-            guard let id = PackID(pack.id) else { return }
-            if s.store.contains(id) { s.store.update(pack) } else { s.store.insert(pack, id: id) }
+            if s.store.contains(pack.packID) { s.store.update(pack) } else { s.store.insert(pack) }
         }
     }
 
@@ -266,8 +264,8 @@ public final class CertificatePackService: Sendable {
             s.lifecycle.mode = lifecycleMode
             s.ids = IDGenerator(seed: idPosition)
             for pack in packs {
-                guard let id = PackID(pack.id), !s.store.contains(id) else { continue }
-                s.store.insert(pack, id: id)
+                guard !s.store.contains(pack.packID) else { continue }
+                s.store.insert(pack)
             }
         }
     }

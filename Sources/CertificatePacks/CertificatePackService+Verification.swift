@@ -53,7 +53,7 @@ extension CertificatePackService {
     /// Stores a pack as the draft describes it, bypassing the order rules and the quota.
     public func create(_ draft: PackDraft) throws -> PackSnapshot {
         try state.withLock { s in
-            guard s.zones[draft.zoneID] != nil else { throw Failure.unknownZone }
+            guard s.store.zone(draft.zoneID) != nil else { throw Failure.unknownZone }
             let packID: PackID
             if let id = draft.id {
                 guard let parsed = PackID(id) else { throw Failure.invalidPackID }

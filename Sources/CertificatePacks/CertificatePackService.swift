@@ -19,10 +19,9 @@ public final class CertificatePackService: Sendable {
 
     public let clock: VirtualClock
     /// Everything that changes, behind one lock: a pack's record, its zone and the id
-    /// sequence always move together.
+    /// sequence always move together. The store holds the zones too.
     struct State {
         var store = PackStore()
-        var zones: [String: Zone] = [:]
         var ids: IDGenerator
         var lifecycle: PackLifecycle
     }
@@ -40,22 +39,22 @@ public final class CertificatePackService: Sendable {
 
     // MARK: Zones
 
-    public func addZone(_ zone: Zone) { state.withLock { s in s.zones[zone.id] = zone } }
+    public func addZone(_ zone: Zone) { state.withLock { s in s.store.define(zone) } }
 
     @inlinable
     public func zone(_ id: some StringProtocol) -> Zone? { zone(String(id)) }
 
-    public func zone(_ id: String) -> Zone? { state.withLock { s in s.zones[id] } }
+    public func zone(_ id: String) -> Zone? { state.withLock { s in s.store.zone(id) } }
 
-    public var allZones: [Zone] { state.withLock { s in s.zones.values.sorted { $0.id < $1.id } } }
+    public var allZones: [Zone] { state.withLock { s in s.store.zones.sorted { $0.id < $1.id } } }
 
     // MARK: Cloudflare's operations
 
     /// Stores a new pack in `initializing` (or further, in immediate mode).
     public func order(_ request: OrderRequest, zoneID: String) throws -> PackSnapshot {
         try state.withLock { s in
-            let allocated = s.zones[zoneID]?.quotaAllocated ?? 0
             let slot = s.store.slot(ofZone: zoneID)
+            let allocated = s.store.zone(in: slot)?.quotaAllocated ?? 0
             if s.store.count(in: slot) >= allocated { throw Failure.quotaExceeded(allocated: allocated) }
             var packID = s.ids.packID(idFormat)
             while s.store.contains(packID) { packID = s.ids.packID(idFormat) }
@@ -163,7 +162,10 @@ public final class CertificatePackService: Sendable {
 
     /// `advanced.allocated` and `advanced.used` for the quota endpoint.
     public func quota(zoneID: String) -> (allocated: Int, used: Int) {
-        state.withLock { s in (s.zones[zoneID]?.quotaAllocated ?? 0, s.store.count(inZone: zoneID)) }
+        state.withLock { s in
+            let slot = s.store.slot(ofZone: zoneID)
+            return (s.store.zone(in: slot)?.quotaAllocated ?? 0, s.store.count(in: slot))
+        }
     }
 
     // MARK: Test controls
@@ -282,7 +284,7 @@ public final class CertificatePackService: Sendable {
 
     public func removeZone(_ id: String) {
         state.withLock { s in
-            s.zones[id] = nil
+            s.store.removeDefinition(ofZone: id)
             s.store.removeAll(inZone: id)
         }
     }

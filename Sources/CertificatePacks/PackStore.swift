@@ -29,6 +29,10 @@ struct PackStore {
     private var freeRecords: [Int] = []
     private var index = PackIndex()
     private var zoneIDs: [String] = []
+    /// Zones as defined (fixtures, control API) by number; nil for a zone known only from
+    /// its packs. Kept here rather than in a dictionary of their own so an order finds its
+    /// zone's quota and its packs with one lookup of the id.
+    private var zoneDefinitions: [Zone?] = []
     private var zoneIndex: [String: UInt32] = [:]
     /// Record numbers per zone, in creation order.
     private var zoneOrder: [[Int]] = []
@@ -75,6 +79,32 @@ struct PackStore {
 
     func slot(ofZone zoneID: String) -> ZoneSlot {
         ZoneSlot(number: zoneIndex[zoneID])
+    }
+
+    /// The definition of the zone a slot files, if it has one.
+    func zone(in slot: ZoneSlot) -> Zone? {
+        slot.number.flatMap { zoneDefinitions[Int($0)] }
+    }
+
+    // MARK: Zones
+
+    func zone(_ zoneID: String) -> Zone? {
+        zone(in: slot(ofZone: zoneID))
+    }
+
+    /// Every defined zone, in no particular order.
+    var zones: [Zone] { zoneDefinitions.compactMap { $0 } }
+
+    /// Adds or replaces a zone's definition; its packs stay.
+    mutating func define(_ zone: Zone) {
+        let number = zoneIndex[zone.id] ?? addZone(zone.id)
+        zoneDefinitions[Int(number)] = zone
+    }
+
+    /// Forgets a zone's definition (not its packs).
+    mutating func removeDefinition(ofZone zoneID: String) {
+        guard let number = zoneIndex[zoneID] else { return }
+        zoneDefinitions[Int(number)] = nil
     }
 
     /// `insert` with the slot of `pack.zoneID`, taken since the store last changed.
@@ -146,7 +176,12 @@ struct PackStore {
 
     var allPacks: [CertificatePack] { zonesWithPacks.flatMap { packs(inZone: $0) } }
 
-    mutating func removeAll() { self = PackStore() }
+    /// Forgets every pack; zone definitions stay.
+    mutating func removeAll() {
+        let zones = self.zones
+        self = PackStore()
+        for zone in zones { define(zone) }
+    }
 
     mutating func removeAll(inZone zoneID: String) {
         guard let zone = zoneIndex[zoneID] else { return }
@@ -171,6 +206,7 @@ struct PackStore {
     private mutating func addZone(_ zoneID: String) -> UInt32 {
         let z = UInt32(zoneIDs.count)
         zoneIDs.append(zoneID)
+        zoneDefinitions.append(nil)
         zoneIndex[zoneID] = z
         zoneOrder.append([])
         return z

@@ -53,7 +53,8 @@ struct CloudflareAPI: Sendable {
     }
 
     private func handle(_ request: HTTPRequest, route: Route, operation: Operation, credential: Credential) throws(APIError) -> HTTPResponse {
-        guard Identifier.isHex32(operation.zone), let zone = service.zone(operation.zone) else {
+        // String(Substring) is the concrete initialiser; the generic lookup would use a generic one.
+        guard Identifier.isHex32(operation.zone), let zone = service.zone(String(operation.zone)) else {
             throw .couldNotRoute(request.path)
         }
         guard credential.allows(operation.permission, zoneID: zone.id) else { throw .authenticationError }
@@ -214,7 +215,7 @@ struct CloudflareAPI: Sendable {
     private func delete(id: PackID, zone: Zone) throws(APIError) -> HTTPResponse {
         guard let pack = service.delete(id, zoneID: zone.id) else { throw .packNotFound }
         return Envelope.success { w in
-            w.objectStart(); w.key("id"); w.string(pack.id); w.objectEnd()
+            w.objectStart(); w.key("id"); pack.packID.write(into: &w); w.objectEnd()
         }
     }
 

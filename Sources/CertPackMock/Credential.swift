@@ -27,7 +27,8 @@ public struct Credential: Sendable, Equatable {
     }
 
     public func allows(_ permission: Permission, zoneID: String) -> Bool {
-        permissions.contains(permission) && (zones?.contains(zoneID) ?? true)
+        // A scan of at most two: `Set.contains` would hash the permission's raw string.
+        permissions.contains { $0 == permission } && (zones?.contains(zoneID) ?? true)
     }
 
     /// The secret with all but its first four characters masked, for start-up lines.

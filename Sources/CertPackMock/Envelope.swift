@@ -21,11 +21,8 @@ enum Envelope {
     /// The body of `success`.
     static func successBody(resultInfo: ResultInfo? = nil, _ writeResult: (inout JSONWriter) -> Void) -> [UInt8] {
         var w = JSONWriter(reserving: 1024)
-        w.objectStart()
-        w.key("success"); w.bool(true)
-        w.key("errors"); w.arrayStart(); w.arrayEnd()
-        w.key("messages"); w.arrayStart(); w.arrayEnd()
-        w.key("result"); writeResult(&w)
+        w.opening(#"{"success":true,"errors":[],"messages":[],"result":"#)
+        writeResult(&w)
         if let info = resultInfo {
             w.key("result_info"); w.objectStart()
             w.key("page"); w.int(info.page)

@@ -1,9 +1,11 @@
 /// A stored pack: what was ordered plus the timeline its status is computed from.
 /// Nothing here changes with time; `PackLifecycle` derives the status on each read.
 public struct CertificatePack: Sendable, Equatable {
-    public let id: String
+    /// The id's bits: the text is made only when someone asks for `id`.
+    public let packID: PackID
     public let zoneID: String
-    public var hosts: [String]
+    /// The hosts as the store keeps them: one string, shared with the stored record.
+    public var hostList: HostList
     public var validationMethod: ValidationMethod
     public var validityDays: Int
     public var certificateAuthority: CertificateAuthority
@@ -12,16 +14,31 @@ public struct CertificatePack: Sendable, Equatable {
     public var scenario: FailureScenario
     public var timeline: PackTimeline
 
+    /// `id` must be a pack id (32 lowercase hex digits or a UUID): callers check it first.
     public init(id: String, zoneID: String, order: OrderRequest, scenario: FailureScenario, timeline: PackTimeline) {
-        self.id = id
+        guard let packID = PackID(id) else { preconditionFailure("'\(id)' is not a pack id") }
+        self.init(packID: packID, zoneID: zoneID, order: order, scenario: scenario, timeline: timeline)
+    }
+
+    public init(packID: PackID, zoneID: String, order: OrderRequest, scenario: FailureScenario, timeline: PackTimeline) {
+        self.packID = packID
         self.zoneID = zoneID
-        self.hosts = order.hosts
+        self.hostList = order.hostList
         self.validationMethod = order.validationMethod
         self.validityDays = order.validityDays
         self.certificateAuthority = order.certificateAuthority
         self.cloudflareBranding = order.cloudflareBranding
         self.scenario = scenario
         self.timeline = timeline
+    }
+
+    /// The id as the API shows it.
+    public var id: String { packID.text }
+
+    /// The hosts one by one, made on each call (hot paths read `hostList`).
+    public var hosts: [String] {
+        get { hostList.names }
+        set { hostList = HostList(newValue) }
     }
 }
 
@@ -46,17 +63,30 @@ public struct PackTimeline: Sendable, Equatable {
 
 /// A validated order body.
 public struct OrderRequest: Sendable, Equatable {
-    public var hosts: [String]
+    public var hostList: HostList
     public var validationMethod: ValidationMethod
     public var validityDays: Int
     public var certificateAuthority: CertificateAuthority
     public var cloudflareBranding: Bool
 
     public init(hosts: [String], validationMethod: ValidationMethod, validityDays: Int, certificateAuthority: CertificateAuthority, cloudflareBranding: Bool = false) {
-        self.hosts = hosts
+        self.init(hostList: HostList(hosts), validationMethod: validationMethod, validityDays: validityDays,
+                  certificateAuthority: certificateAuthority, cloudflareBranding: cloudflareBranding)
+    }
+
+    public init(hostList: HostList, validationMethod: ValidationMethod, validityDays: Int, certificateAuthority: CertificateAuthority, cloudflareBranding: Bool = false) {
+        self.hostList = hostList
         self.validationMethod = validationMethod
         self.validityDays = validityDays
         self.certificateAuthority = certificateAuthority
         self.cloudflareBranding = cloudflareBranding
+    }
+}
+
+extension OrderRequest {
+    /// The hosts one by one, made on each call (hot paths read `hostList`).
+    public var hosts: [String] {
+        get { hostList.names }
+        set { hostList = HostList(newValue) }
     }
 }

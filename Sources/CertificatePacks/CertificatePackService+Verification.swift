@@ -53,7 +53,7 @@ extension CertificatePackService {
     /// Stores a pack as the draft describes it, bypassing the order rules and the quota.
     public func create(_ draft: PackDraft) throws -> PackSnapshot {
         try state.withLock { s in
-            guard s.zones[draft.zoneID] != nil else { throw Failure.unknownZone }
+            guard s.store.zone(draft.zoneID) != nil else { throw Failure.unknownZone }
             let packID: PackID
             if let id = draft.id {
                 guard let parsed = PackID(id) else { throw Failure.invalidPackID }
@@ -65,8 +65,8 @@ extension CertificatePackService {
                 packID = drawn
             }
             let now = clock.now()
-            let scenario = FailureScenario.selected(by: draft.order.hosts)
-            var pack = CertificatePack(id: packID.text, zoneID: draft.zoneID, order: draft.order, scenario: scenario,
+            let scenario = FailureScenario.selected(by: draft.order.hostList)
+            var pack = CertificatePack(packID: packID, zoneID: draft.zoneID, order: draft.order, scenario: scenario,
                                        timeline: PackTimeline(startedAt: now))
             let stages = PackLifecycle.stages(for: scenario, attempt: 0)
             let entered = now - max(draft.secondsInStatus, 0)

@@ -19,10 +19,9 @@ public final class CertificatePackService: Sendable {
 
     public let clock: VirtualClock
     /// Everything that changes, behind one lock: a pack's record, its zone and the id
-    /// sequence always move together.
+    /// sequence always move together. The store holds the zones too.
     struct State {
         var store = PackStore()
-        var zones: [String: Zone] = [:]
         var ids: IDGenerator
         var lifecycle: PackLifecycle
     }
@@ -40,31 +39,30 @@ public final class CertificatePackService: Sendable {
 
     // MARK: Zones
 
-    public func addZone(_ zone: Zone) { state.withLock { s in s.zones[zone.id] = zone } }
+    public func addZone(_ zone: Zone) { state.withLock { s in s.store.define(zone) } }
 
     @inlinable
     public func zone(_ id: some StringProtocol) -> Zone? { zone(String(id)) }
 
-    public func zone(_ id: String) -> Zone? { state.withLock { s in s.zones[id] } }
+    public func zone(_ id: String) -> Zone? { state.withLock { s in s.store.zone(id) } }
 
-    public var allZones: [Zone] { state.withLock { s in s.zones.values.sorted { $0.id < $1.id } } }
+    public var allZones: [Zone] { state.withLock { s in s.store.zones.sorted { $0.id < $1.id } } }
 
     // MARK: Cloudflare's operations
 
     /// Stores a new pack in `initializing` (or further, in immediate mode).
     public func order(_ request: OrderRequest, zoneID: String) throws -> PackSnapshot {
         try state.withLock { s in
-            let allocated = s.zones[zoneID]?.quotaAllocated ?? 0
             let slot = s.store.slot(ofZone: zoneID)
+            let allocated = s.store.zone(in: slot)?.quotaAllocated ?? 0
             if s.store.count(in: slot) >= allocated { throw Failure.quotaExceeded(allocated: allocated) }
             var packID = s.ids.packID(idFormat)
             while s.store.contains(packID) { packID = s.ids.packID(idFormat) }
-            let id = packID.text
             let now = clock.now()
-            let pack = CertificatePack(id: id, zoneID: zoneID, order: request,
-                                       scenario: FailureScenario.selected(by: request.hosts),
+            let pack = CertificatePack(packID: packID, zoneID: zoneID, order: request,
+                                       scenario: FailureScenario.selected(by: request.hostList),
                                        timeline: PackTimeline(startedAt: now))
-            s.store.insert(pack, id: packID, in: slot)
+            s.store.insert(pack, in: slot)
             return s.lifecycle.snapshot(of: pack, at: now)
         }
     }
@@ -72,8 +70,7 @@ public final class CertificatePackService: Sendable {
     /// Inserts a pack as given (fixtures, in-process helpers); replaces one with the same id.
     public func insert(_ pack: CertificatePack) {
         state.withLock { s in
-            guard let id = PackID(pack.id) else { return }
-            if s.store.contains(id) { s.store.update(pack) } else { s.store.insert(pack, id: id) }
+            if s.store.contains(pack.packID) { s.store.update(pack) } else { s.store.insert(pack) }
         }
     }
 
@@ -165,7 +162,10 @@ public final class CertificatePackService: Sendable {
 
     /// `advanced.allocated` and `advanced.used` for the quota endpoint.
     public func quota(zoneID: String) -> (allocated: Int, used: Int) {
-        state.withLock { s in (s.zones[zoneID]?.quotaAllocated ?? 0, s.store.count(inZone: zoneID)) }
+        state.withLock { s in
+            let slot = s.store.slot(ofZone: zoneID)
+            return (s.store.zone(in: slot)?.quotaAllocated ?? 0, s.store.count(in: slot))
+        }
     }
 
     // MARK: Test controls
@@ -266,8 +266,8 @@ public final class CertificatePackService: Sendable {
             s.lifecycle.mode = lifecycleMode
             s.ids = IDGenerator(seed: idPosition)
             for pack in packs {
-                guard let id = PackID(pack.id), !s.store.contains(id) else { continue }
-                s.store.insert(pack, id: id)
+                guard !s.store.contains(pack.packID) else { continue }
+                s.store.insert(pack)
             }
         }
     }
@@ -284,7 +284,7 @@ public final class CertificatePackService: Sendable {
 
     public func removeZone(_ id: String) {
         state.withLock { s in
-            s.zones[id] = nil
+            s.store.removeDefinition(ofZone: id)
             s.store.removeAll(inZone: id)
         }
     }

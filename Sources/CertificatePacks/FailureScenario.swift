@@ -12,12 +12,23 @@ public enum FailureScenario: String, Sendable, CaseIterable {
     case caRateLimit = "ca-rate-limit"
 
     /// The scenario the hosts of an order select (the first magic label found wins).
-    public static func selected(by hosts: [String]) -> FailureScenario {
-        for host in hosts {
-            // Most hosts are not magic: their first byte starts no prefix, which is cheap to see.
-            guard let first = host.utf8.first, prefixes.contains(where: { $0.0[0] == first }) else { continue }
-            for (prefix, scenario) in prefixes where host.utf8.starts(with: prefix) { return scenario }
+    public static func selected(by hosts: HostList) -> FailureScenario {
+        var found = FailureScenario.none
+        hosts.forEach { host in
+            if found == .none { found = selected(byHost: host) }
         }
+        return found
+    }
+
+    public static func selected(by hosts: [String]) -> FailureScenario {
+        selected(by: HostList(hosts))
+    }
+
+    /// The scenario one host's first label selects, if any.
+    static func selected(byHost host: UnsafeBufferPointer<UInt8>) -> FailureScenario {
+        // Most hosts are not magic: their first byte starts no prefix, which is cheap to see.
+        guard let first = host.first, prefixes.contains(where: { $0.0[0] == first }) else { return .none }
+        for (prefix, scenario) in prefixes where host.starts(with: prefix) { return scenario }
         return .none
     }
 

@@ -25,9 +25,26 @@ public enum Identifier {
     }
 
     public static func isHex32(utf8 u: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard u.count == 32 else { return false }
-        for c in u where !ASCII.isLowerHex(c) { return false }
+        guard u.count == 32, let base = u.baseAddress else { return false }
+        // Eight bytes a step: every zone route checks its zone id.
+        let raw = UnsafeRawPointer(base)
+        for offset in stride(from: 0, to: 32, by: 8) where !isLowerHex8(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) {
+            return false
+        }
         return true
+    }
+
+    /// Whether all eight bytes of `w` are 0-9 or a-f. For a byte below 0x80, adding
+    /// 0x80 - lo sets its top bit exactly when it is at least lo, and no carry reaches the
+    /// next byte, so each range check is an addition per bound and a mask for all eight.
+    @inline(__always)
+    static func isLowerHex8(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs = ones &* 0x80
+        guard w & highs == 0 else { return false }
+        let digit = (w &+ ones &* (0x80 - 0x30)) & ~(w &+ ones &* (0x80 - 0x3A))  // "0"..."9"
+        let letter = (w &+ ones &* (0x80 - 0x61)) & ~(w &+ ones &* (0x80 - 0x67))  // "a"..."f"
+        return (digit | letter) & highs == highs
     }
 
     public static func isUUID(utf8 u: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -1,3 +1,4 @@
+import ASCIIBytes
 /// Checks an order draft against the seed's schema, the rules in its field
 /// descriptions and the CA rules Cloudflare documents, collecting every problem.
 public struct OrderValidator: Sendable {
@@ -37,7 +38,7 @@ public struct OrderValidator: Sendable {
         guard problems.isEmpty, let hosts, let method, let authority, let days else {
             return .failure(OrderRejection(problems: problems))
         }
-        return .success(OrderRequest(hosts: hosts, validationMethod: method, validityDays: days,
+        return .success(OrderRequest(hostList: hosts, validationMethod: method, validityDays: days,
                                      certificateAuthority: authority, cloudflareBranding: branding))
     }
 
@@ -76,37 +77,49 @@ public struct OrderValidator: Sendable {
         }
     }
 
-    private func validateHosts(_ items: [OrderDraft.Host], zone: Zone, _ problems: inout [OrderProblem]) -> [String]? {
+    /// The hosts lowercased, written straight into the list's string as they pass, so a
+    /// valid order's hosts cost one allocation (no array of strings, no join).
+    private func validateHosts(_ items: [OrderDraft.Host], zone: Zone, _ problems: inout [OrderProblem]) -> HostList? {
         let before = problems.count
         if items.isEmpty || items.count > Self.maxHosts {
             problems.append(.hostCount(items.count))
             // A huge list is refused on its size alone; checking each entry would only flood the answer.
             if items.count > Self.maxHosts { return nil }
         }
-        var hosts: [String] = []
-        hosts.reserveCapacity(items.count)
+        // Room for every name and a comma after each.
+        var capacity = 0
+        for case .name(let raw) in items { capacity += raw.utf8.count + 1 }
         var hasApex = false
-        for (index, item) in items.enumerated() {
-            guard case .name(let raw) = item else {
-                if case .notAString(let found) = item { problems.append(.wrongType(field: "hosts/\(index)", expected: "a string", found: found)) }
-                continue
+        let hosts = ASCII.withUTF8(zone.name) { zoneName in
+            HostList.build(capacity: capacity) { hosts in
+                for (index, item) in items.enumerated() {
+                    guard case .name(let raw) = item else {
+                        if case .notAString(let found) = item { problems.append(.wrongType(field: "hosts/\(index)", expected: "a string", found: found)) }
+                        continue
+                    }
+                    ASCII.withUTF8(raw) { bytes in
+                        let verdict = Hostname.check(utf8: bytes)
+                        guard verdict != .invalid else {
+                            problems.append(.invalidHostname(index: index, host: raw))
+                            return
+                        }
+                        hosts.append(bytes, lowercasing: verdict == .validOnceLowercased)
+                        guard Hostname.host(utf8: hosts.last, isIn: zoneName) else {
+                            problems.append(.hostOutsideZone(index: index, host: raw, zone: zone.name))
+                            hosts.removeLast()
+                            return
+                        }
+                        // At most 50 hosts: a scan beats hashing each into a Set.
+                        guard !hosts.lastIsRepeated() else {
+                            problems.append(.duplicateHost(index: index, host: raw))
+                            hosts.removeLast()
+                            return
+                        }
+                        // A host in the zone that is as long as the apex is the apex: no second compare.
+                        if bytes.count == zoneName.count { hasApex = true }
+                    }
+                }
             }
-            guard let host = Hostname.normalized(raw) else {
-                problems.append(.invalidHostname(index: index, host: raw))
-                continue
-            }
-            guard Hostname.host(host, isIn: zone.name) else {
-                problems.append(.hostOutsideZone(index: index, host: raw, zone: zone.name))
-                continue
-            }
-            // At most 50 hosts: a scan beats hashing each into a Set.
-            guard !hosts.contains(host) else {
-                problems.append(.duplicateHost(index: index, host: raw))
-                continue
-            }
-            // A host in the zone that is as long as the apex is the apex: no second compare.
-            if host.utf8.count == zone.name.utf8.count { hasApex = true }
-            hosts.append(host)
         }
         if !items.isEmpty, !hasApex {
             problems.append(.apexMissing(zone: zone.name))
@@ -114,7 +127,7 @@ public struct OrderValidator: Sendable {
         return problems.count == before ? hosts : nil
     }
 
-    private func checkAuthorityRules(authority: CertificateAuthority?, days: Int?, method: ValidationMethod?, hosts: [String]?, zone: Zone, _ problems: inout [OrderProblem]) {
+    private func checkAuthorityRules(authority: CertificateAuthority?, days: Int?, method: ValidationMethod?, hosts: HostList?, zone: Zone, _ problems: inout [OrderProblem]) {
         if let authority, let days {
             if !authority.validityDays.contains(days) {
                 problems.append(.validityNotOffered(authority: authority, days: days))
@@ -126,8 +139,12 @@ public struct OrderValidator: Sendable {
             problems.append(.methodNotOffered(authority: authority, method: .email))
         }
         if method == .http, let hosts {
-            for (index, host) in hosts.enumerated() where host.hasPrefix("*.") {
-                problems.append(.httpValidationWithWildcard(index: index, host: host))
+            var index = 0
+            hosts.forEach { host in
+                if host.starts(with: "*.".utf8) {
+                    problems.append(.httpValidationWithWildcard(index: index, host: String(decoding: host, as: UTF8.self)))
+                }
+                index += 1
             }
         }
     }
@@ -136,7 +153,7 @@ public struct OrderValidator: Sendable {
     public func problems(switching pack: CertificatePack, to method: ValidationMethod) -> [OrderProblem] {
         guard enforceAuthorityRules else { return [] }
         var problems: [OrderProblem] = []
-        checkAuthorityRules(authority: pack.certificateAuthority, days: nil, method: method, hosts: pack.hosts, zone: Zone(id: pack.zoneID, name: ""), &problems)
+        checkAuthorityRules(authority: pack.certificateAuthority, days: nil, method: method, hosts: pack.hostList, zone: Zone(id: pack.zoneID, name: ""), &problems)
         return problems
     }
 }

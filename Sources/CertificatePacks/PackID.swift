@@ -70,31 +70,41 @@ public struct PackID: Hashable, Sendable {
 
     /// Writes `text`'s `textLength` bytes into `out`, which must hold that many.
     public func writeText(into out: UnsafeMutableBufferPointer<UInt8>) {
-        if isUUID {
-            // 8-4-4-4-12: the dashes sit after hex digits 8, 12, 16 and 20.
-            Self.hex(high >> 32, digits: 8, into: out, at: 0)
-            out[8] = UInt8(ascii: "-")
-            Self.hex(high >> 16, digits: 4, into: out, at: 9)
-            out[13] = UInt8(ascii: "-")
-            Self.hex(high, digits: 4, into: out, at: 14)
-            out[18] = UInt8(ascii: "-")
-            Self.hex(low >> 48, digits: 4, into: out, at: 19)
-            out[23] = UInt8(ascii: "-")
-            Self.hex(low, digits: 12, into: out, at: 24)
-        } else {
-            Self.hex(high, digits: 16, into: out, at: 0)
-            Self.hex(low, digits: 16, into: out, at: 16)
+        precondition(out.count >= textLength)
+        // The 32 digits as four words of eight, stored whole: every answer writes ids.
+        let digits = (Self.hexDigits(UInt32(truncatingIfNeeded: high >> 32)), Self.hexDigits(UInt32(truncatingIfNeeded: high)),
+                      Self.hexDigits(UInt32(truncatingIfNeeded: low >> 32)), Self.hexDigits(UInt32(truncatingIfNeeded: low)))
+        let p = UnsafeMutableRawPointer(out.baseAddress!)
+        guard isUUID else {
+            p.storeBytes(of: digits, as: (UInt64, UInt64, UInt64, UInt64).self)
+            return
+        }
+        // 8-4-4-4-12: the dashes sit after hex digits 8, 12, 16 and 20.
+        withUnsafeBytes(of: digits) { hex in
+            let dash = UInt8(ascii: "-")
+            p.copyMemory(from: hex.baseAddress!, byteCount: 8)
+            p.storeBytes(of: dash, toByteOffset: 8, as: UInt8.self)
+            (p + 9).copyMemory(from: hex.baseAddress! + 8, byteCount: 4)
+            p.storeBytes(of: dash, toByteOffset: 13, as: UInt8.self)
+            (p + 14).copyMemory(from: hex.baseAddress! + 12, byteCount: 4)
+            p.storeBytes(of: dash, toByteOffset: 18, as: UInt8.self)
+            (p + 19).copyMemory(from: hex.baseAddress! + 16, byteCount: 4)
+            p.storeBytes(of: dash, toByteOffset: 23, as: UInt8.self)
+            (p + 24).copyMemory(from: hex.baseAddress! + 20, byteCount: 12)
         }
     }
 
-    /// The low `digits` nibbles of `value`, most significant first.
-    private static func hex(_ value: UInt64, digits: Int, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
-        var v = value
-        var i = start + digits
-        while i > start {
-            i -= 1
-            out[i] = ASCII.hexDigit(UInt8(truncatingIfNeeded: v & 0xF))
-            v >>= 4
-        }
+    /// `value`'s eight lowercase hex digits as the bytes of a word, most significant digit
+    /// first in memory. Each nibble is spread into a byte of its own, then all eight become
+    /// digits at once: 0-9 plus "0", and 10-15 plus "a" - 10, told apart by a carry.
+    private static func hexDigits(_ value: UInt32) -> UInt64 {
+        var x = UInt64(value)
+        x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
+        x = (x | x << 8) & 0x00FF_00FF_00FF_00FF
+        x = (x | x << 4) & 0x0F0F_0F0F_0F0F_0F0F
+        // Byte k now holds nibble k; stored big-endian, the most significant comes first.
+        x = x.bigEndian
+        let letters = ((x &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        return x &+ 0x3030_3030_3030_3030 &+ letters &* (0x61 - 0x3A)
     }
 }

@@ -43,28 +43,35 @@ extension PackLifecycle {
 
     /// The view of a pack that shows `status`: the time matters only through the status.
     func snapshot(of pack: CertificatePack, status: PackStatus) -> PackSnapshot {
-        var snapshot = PackSnapshot(pack: pack, status: status, validationRecords: [], validationErrors: [], certificates: [])
+        // The lists first and the snapshot made once: filling in a snapshot made before
+        // copied it on the way out.
+        var validationRecords: [ValidationRecord] = []
+        var validationErrors: [String] = []
+        var certificates: [IssuedCertificate] = []
+        var dcvDelegationRecords: [DelegationRecord] = []
         switch status {
         case .pendingValidation:
-            snapshot.validationRecords = Self.validationRecords(for: pack)
-            snapshot.dcvDelegationRecords = DCVDelegation.records(for: pack)
+            validationRecords = Self.validationRecords(for: pack)
+            dcvDelegationRecords = DCVDelegation.records(for: pack)
         case .validationTimedOut:
-            snapshot.validationRecords = Self.validationRecords(for: pack)
-            snapshot.dcvDelegationRecords = DCVDelegation.records(for: pack)
-            snapshot.validationErrors = [Self.failureMessage(for: pack, status: status)]
+            validationRecords = Self.validationRecords(for: pack)
+            dcvDelegationRecords = DCVDelegation.records(for: pack)
+            validationErrors = [Self.failureMessage(for: pack, status: status)]
         case .issuanceTimedOut, .initializingTimedOut, .deploymentTimedOut:
-            snapshot.validationErrors = [Self.failureMessage(for: pack, status: status)]
+            validationErrors = [Self.failureMessage(for: pack, status: status)]
         case .active, .pendingExpiration, .expired, .stagingActive, .backupIssued, .pendingDeployment,
              .stagingDeployment, .holdingDeployment, .deactivating, .inactive:
-            if status != .pendingDeployment { snapshot.certificates = certificates(for: pack) }
+            if status != .pendingDeployment { certificates = self.certificates(for: pack) }
         default:
             break
         }
-        return snapshot
+        return PackSnapshot(pack: pack, status: status, validationRecords: validationRecords, validationErrors: validationErrors,
+                            certificates: certificates, dcvDelegationRecords: dcvDelegationRecords)
     }
 
     static func failureMessage(for pack: CertificatePack, status: PackStatus) -> String {
-        let host = pack.hosts.first { FailureScenario.selected(by: [$0]) != .none } ?? pack.hosts.first ?? ""
+        let hosts = pack.hosts
+        let host = hosts.first { FailureScenario.selected(by: [$0]) != .none } ?? hosts.first ?? ""
         switch (pack.scenario, status) {
         case (.caRateLimit, _):
             return "The authority has rate limited these domains. Please wait for the rate limit to expire or try another authority."
@@ -81,10 +88,11 @@ extension PackLifecycle {
     static func validationRecords(for pack: CertificatePack) -> [ValidationRecord] {
         let perHost = pack.certificateAuthority == .sslCom ? 2 : 1
         var records: [ValidationRecord] = []
+        let id = pack.id
         for host in pack.hosts {
             let base = host.hasPrefix("*.") ? String(host.dropFirst(2)) : host
             for n in 0..<perHost {
-                let token = Hex.derived(pack.id, String(pack.timeline.attempt), host, String(n))
+                let token = Hex.derived(id, String(pack.timeline.attempt), host, String(n))
                 switch pack.validationMethod {
                 case .txt:
                     records.append(ValidationRecord(txtName: "_acme-challenge.\(base)", txtValue: token, status: "pending"))
@@ -109,9 +117,10 @@ extension PackLifecycle {
         let issued = mode == .timed ? startOfStage(deployIndex, of: pack) : pack.timeline.startedAt
         let expires = issued + Double(pack.validityDays) * 86_400
         let attempt = String(pack.timeline.attempt)
+        let id = pack.id
         func certificate(_ signature: String, priority: Int) -> IssuedCertificate {
             IssuedCertificate(
-                id: Hex.derivedID(pack.id, attempt, signature),
+                id: Hex.derivedID(id, attempt, signature),
                 hosts: pack.hosts, signature: signature, issuer: pack.certificateAuthority.issuerName,
                 uploadedOn: issued, expiresOn: expires, priority: priority)
         }

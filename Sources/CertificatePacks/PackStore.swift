@@ -1,4 +1,3 @@
-import ASCIIBytes
 /// Packs in a compact form: fixed-size records in chunks that never move, an
 /// index from the id's bits to the record, and per zone the records in order of
 /// creation (so a page of a list is a slice, whatever the zone holds). About 170
@@ -8,7 +7,7 @@ struct PackStore {
     struct Record: Equatable, Sendable {
         var id: PackID
         var zone: UInt32
-        /// Hosts joined by ",", which no hostname contains: one allocation instead of one per host.
+        /// `HostList.joined`: one allocation for all hosts, shared with the pack it came from.
         var hosts: String
         var startedAt: Double
         var attempt: Int32
@@ -30,6 +29,10 @@ struct PackStore {
     private var freeRecords: [Int] = []
     private var index = PackIndex()
     private var zoneIDs: [String] = []
+    /// Zones as defined (fixtures, control API) by number; nil for a zone known only from
+    /// its packs. Kept here rather than in a dictionary of their own so an order finds its
+    /// zone's quota and its packs with one lookup of the id.
+    private var zoneDefinitions: [Zone?] = []
     private var zoneIndex: [String: UInt32] = [:]
     /// Record numbers per zone, in creation order.
     private var zoneOrder: [[Int]] = []
@@ -63,13 +66,7 @@ struct PackStore {
     }
 
     mutating func insert(_ pack: CertificatePack) {
-        guard let id = PackID(pack.id) else { return }
-        insert(pack, id: id)
-    }
-
-    /// `insert` for a caller that holds the id's bits already (`id` must be `pack.id`'s).
-    mutating func insert(_ pack: CertificatePack, id: PackID) {
-        insert(pack, id: id, in: slot(ofZone: pack.zoneID))
+        insert(pack, in: slot(ofZone: pack.zoneID))
     }
 
     /// A zone as the store files it, found by one lookup of its id: an order counts the
@@ -84,8 +81,35 @@ struct PackStore {
         ZoneSlot(number: zoneIndex[zoneID])
     }
 
+    /// The definition of the zone a slot files, if it has one.
+    func zone(in slot: ZoneSlot) -> Zone? {
+        slot.number.flatMap { zoneDefinitions[Int($0)] }
+    }
+
+    // MARK: Zones
+
+    func zone(_ zoneID: String) -> Zone? {
+        zone(in: slot(ofZone: zoneID))
+    }
+
+    /// Every defined zone, in no particular order.
+    var zones: [Zone] { zoneDefinitions.compactMap { $0 } }
+
+    /// Adds or replaces a zone's definition; its packs stay.
+    mutating func define(_ zone: Zone) {
+        let number = zoneIndex[zone.id] ?? addZone(zone.id)
+        zoneDefinitions[Int(number)] = zone
+    }
+
+    /// Forgets a zone's definition (not its packs).
+    mutating func removeDefinition(ofZone zoneID: String) {
+        guard let number = zoneIndex[zoneID] else { return }
+        zoneDefinitions[Int(number)] = nil
+    }
+
     /// `insert` with the slot of `pack.zoneID`, taken since the store last changed.
-    mutating func insert(_ pack: CertificatePack, id: PackID, in slot: ZoneSlot) {
+    mutating func insert(_ pack: CertificatePack, in slot: ZoneSlot) {
+        let id = pack.packID
         assert(slot.number == zoneIndex[pack.zoneID], "a stale or foreign zone slot")
         let zone = slot.number ?? addZone(pack.zoneID)
         let n: Int
@@ -107,7 +131,8 @@ struct PackStore {
     }
 
     mutating func update(_ pack: CertificatePack) {
-        guard let id = PackID(pack.id), let n = index[id.key] else { return }
+        let id = pack.packID
+        guard let n = index[id.key] else { return }
         let zone = self[n].zone
         self[n] = record(from: pack, id: id, zone: zone)
     }
@@ -151,7 +176,12 @@ struct PackStore {
 
     var allPacks: [CertificatePack] { zonesWithPacks.flatMap { packs(inZone: $0) } }
 
-    mutating func removeAll() { self = PackStore() }
+    /// Forgets every pack; zone definitions stay.
+    mutating func removeAll() {
+        let zones = self.zones
+        self = PackStore()
+        for zone in zones { define(zone) }
+    }
 
     mutating func removeAll(inZone zoneID: String) {
         guard let zone = zoneIndex[zoneID] else { return }
@@ -176,6 +206,7 @@ struct PackStore {
     private mutating func addZone(_ zoneID: String) -> UInt32 {
         let z = UInt32(zoneIDs.count)
         zoneIDs.append(zoneID)
+        zoneDefinitions.append(nil)
         zoneIndex[zoneID] = z
         zoneOrder.append([])
         return z
@@ -183,7 +214,7 @@ struct PackStore {
 
     private func record(from pack: CertificatePack, id: PackID, zone: UInt32) -> Record {
         Record(
-            id: id, zone: zone, hosts: Self.joinHosts(pack.hosts),
+            id: id, zone: zone, hosts: pack.hostList.joined,
             startedAt: pack.timeline.startedAt,
             attempt: Int32(clamping: pack.timeline.attempt), steps: Int32(clamping: pack.timeline.steps),
             validityDays: Int16(clamping: pack.validityDays),
@@ -194,34 +225,6 @@ struct PackStore {
             branding: pack.cloudflareBranding, live: true)
     }
 
-    /// Hosts as "a,b,c", copied byte by byte into a string of the exact size (`joined`
-    /// costs about three times as much, and every order stores its hosts).
-    private static func joinHosts(_ hosts: [String]) -> String {
-        let count = hosts.reduce(max(hosts.count - 1, 0)) { $0 + $1.utf8.count }
-        return String(unsafeUninitializedCapacity: count) { out in
-            var end = 0
-            for (k, host) in hosts.enumerated() {
-                if k > 0 { out[end] = UInt8(ascii: ","); end += 1 }
-                end = ASCII.withUTF8(host) { UnsafeMutableBufferPointer(rebasing: out[end...]).initialize(fromContentsOf: $0) + end }
-            }
-            return end
-        }
-    }
-
-    /// "a,b,c" back into hosts, splitting bytes (a Character-level split walks graphemes).
-    private static func splitHosts(_ joined: String) -> [String] {
-        ASCII.withUTF8(joined) { bytes in
-            var hosts: [String] = []
-            hosts.reserveCapacity(bytes.count(where: { $0 == UInt8(ascii: ",") }) + 1)
-            var start = 0
-            for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: ",") {
-                if end > start { hosts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) }
-                start = end + 1
-            }
-            return hosts
-        }
-    }
-
     private func pack(from r: Record) -> CertificatePack {
         Self.pack(from: r, zoneID: zoneIDs[Int(r.zone)])
     }
@@ -229,10 +232,10 @@ struct PackStore {
     /// The pack a record holds; `zoneID` is its zone's (records keep the zone's number).
     static func pack(from r: Record, zoneID: String) -> CertificatePack {
         let order = OrderRequest(
-            hosts: splitHosts(r.hosts), validationMethod: methods[Int(r.method)],
+            hostList: HostList(joined: r.hosts), validationMethod: methods[Int(r.method)],
             validityDays: Int(r.validityDays), certificateAuthority: authorities[Int(r.authority)],
             cloudflareBranding: r.branding)
-        return CertificatePack(id: r.id.text, zoneID: zoneID, order: order, scenario: r.failureScenario, timeline: r.timeline)
+        return CertificatePack(packID: r.id, zoneID: zoneID, order: order, scenario: r.failureScenario, timeline: r.timeline)
     }
 }
 

@@ -1,4 +1,7 @@
 import ASCIIBytes
+#if canImport(Glibc)
+import Glibc
+#endif
 /// A fast streaming JSON writer into a growable byte buffer.
 ///
 /// Commas are inserted automatically; the only state is a "needs comma" flag,
@@ -110,6 +113,35 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         needsComma = true
     }
 
+    /// Writes a string value from its UTF-8 bytes, escaped.
+    @inlinable
+    public mutating func string(utf8 s: UnsafeBufferPointer<UInt8>) {
+        writeEscaped(s, colon: false)
+        needsComma = true
+    }
+
+    /// Writes each non-empty piece of `joined` between `separator` bytes as a string value
+    /// (an ASCII separator). When nothing in it needs escaping, as in a list of hostnames,
+    /// one scan covers every piece and each is copied as it is.
+    public mutating func strings(joined: String, separator: UInt8) {
+        var joined = joined
+        joined.withUTF8 { all in
+            let plain = JSONWriter.firstByteNeedingEscape(all, from: 0) == all.count
+            var start = 0
+            while start < all.count {
+                let end = all.baseAddress.flatMap { base in
+                    memchr(base + start, Int32(separator), all.count - start).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
+                } ?? all.count
+                if end > start {
+                    let piece = UnsafeBufferPointer(rebasing: all[start..<end])
+                    if plain { putQuoted(piece, colon: false) } else { writeEscaped(piece, colon: false) }
+                    needsComma = true
+                }
+                start = end + 1
+            }
+        }
+    }
+
     /// Writes a compile-time constant as it is: it must need no escaping (checked in
     /// debug builds).
     @inlinable
@@ -212,6 +244,15 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         separate()
         appendStatic(fragment)
         needsComma = true
+    }
+
+    /// Writes pre-serialised JSON verbatim that stops where a value is due (after a key's
+    /// `:` or an opening `[`), such as an answer's fixed start: one copy instead of a call per
+    /// bracket and key. It brings its own commas, the leading one included when one is due.
+    @inlinable
+    public mutating func opening(_ fragment: StaticString) {
+        appendStatic(fragment)
+        needsComma = false
     }
 
     /// Writes a whole value (numbers as their literals, object members in order,

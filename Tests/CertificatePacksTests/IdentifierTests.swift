@@ -21,6 +21,45 @@ import Testing
         #expect(Identifier.isPackID(hex) && Identifier.isPackID(uuid) && !Identifier.isPackID(""))
     }
 
+    @Test func hex32ChecksEveryByteOfEveryWord() {
+        // Each byte value at the first and last place of each eight-byte word, against the
+        // byte-by-byte definition.
+        let valid = Array(hex.utf8)
+        for place in [0, 7, 8, 15, 16, 23, 24, 31] {
+            for byte in UInt8.min...UInt8.max {
+                var bytes = valid
+                bytes[place] = byte
+                let expected = (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte)
+                #expect(bytes.withUnsafeBufferPointer(Identifier.isHex32(utf8:)) == expected, "\(byte) at \(place)")
+            }
+        }
+    }
+
+    @Test func packIDTextHasEveryDigitInPlace() throws {
+        // Digit k of an id made of distinct nibbles shows where each one was written.
+        let id = PackID(high: 0x0123_4567_89ab_cdef, low: 0xfedc_ba98_7654_3210, isUUID: false)
+        #expect(id.text == "0123456789abcdeffedcba9876543210")
+        var uuid = id
+        uuid.isUUID = true
+        #expect(uuid.text == "01234567-89ab-cdef-fedc-ba9876543210")
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let drawn = PackID(high: random.next(), low: random.next(), isUUID: Bool.random())
+            #expect(PackID(drawn.text) == drawn)
+            #expect(drawn.text == (drawn.isUUID ? UUIDText(drawn) : String(format: "%016llx%016llx", drawn.high, drawn.low)))
+        }
+    }
+
+    private func UUIDText(_ id: PackID) -> String {
+        let plain = String(format: "%016llx%016llx", id.high, id.low)
+        var text = ""
+        for (k, c) in plain.enumerated() {
+            if [8, 12, 16, 20].contains(k) { text += "-" }
+            text.append(c)
+        }
+        return text
+    }
+
     @Test func packIDParsesBothFormsToTheSameBitsAndPrintsThemBack() throws {
         let fromHex = try #require(PackID(hex))
         #expect(fromHex.text == hex && !fromHex.isUUID)

@@ -22,6 +22,24 @@ import Testing
         #expect(text(w) == #"{"id":"abc","hosts":["example.com","*.example.com"],"empty":[],"nested":{"a":[{},{}]},"n":90,"d":1.5,"t":true,"f":false,"z":null}"#)
     }
 
+    @Test func joinedStringsAreWrittenAsValuesEscapedWhenNeeded() {
+        var w = JSONWriter(reserving: 8)
+        w.arrayStart(); w.int(1)
+        w.strings(joined: "example.com,,*.example.com,", separator: UInt8(ascii: ","))
+        w.arrayEnd()
+        w.arrayStart(); w.strings(joined: #"a"b,c\d"#, separator: UInt8(ascii: ",")); w.arrayEnd()
+        w.arrayStart(); w.strings(joined: "", separator: UInt8(ascii: ",")); w.arrayEnd()
+        #expect(text(w) == #"[1,"example.com","*.example.com"],["a\"b","c\\d"],[]"#)
+    }
+
+    @Test func openingsCarryTheirOwnCommas() {
+        var w = JSONWriter()
+        w.opening(#"{"a":"#); w.int(1)
+        w.opening(#","b":["#); w.int(2); w.int(3); w.arrayEnd()
+        w.objectEnd()
+        #expect(text(w) == #"{"a":1,"b":[2,3]}"#)
+    }
+
     @Test func topLevelSequenceAndReset() {
         var w = JSONWriter()
         w.arrayStart(); w.int(1); w.arrayStart(); w.int(2); w.int(3); w.arrayEnd(); w.int(4); w.arrayEnd()

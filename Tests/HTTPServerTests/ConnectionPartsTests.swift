@@ -46,47 +46,48 @@ import Testing
         Array("hello ".utf8).withUnsafeBytes { buffer.append($0) }
         Array("world".utf8).withUnsafeBytes { buffer.append($0) }
         #expect(buffer.count == 11)
-        var sent: [UInt8] = []
-        var offered: [Int] = []
         // A socket that takes 4 bytes, then is full.
-        var budget = 4
-        let take: (UnsafeRawBufferPointer) -> IOResult<Int> = { bytes in
-            offered.append(bytes.count)
-            guard budget > 0 else { return .wouldBlock }
-            let count = min(budget, bytes.count)
-            budget -= count
-            sent += bytes.prefix(count)
-            return .processed(count)
-        }
-        #expect(buffer.drain(take) == 4)
+        let socket = ThrottledSocket(budget: 4)
+        #expect(buffer.drain(socket.take) == 4)
         #expect(buffer.count == 7)
-        budget = 100
-        #expect(buffer.drain(take) == 7)
+        socket.budget = 100
+        #expect(buffer.drain(socket.take) == 7)
         #expect(buffer.isEmpty)
-        #expect(String(decoding: sent, as: UTF8.self) == "hello world")
+        #expect(String(decoding: socket.sent, as: UTF8.self) == "hello world")
         // Both appends went out as one piece (one send), and the rest after the partial send likewise.
-        #expect(offered == [11, 7])
+        #expect(socket.offered == [11, 7])
     }
 
     @Test func outboundBufferKeepsOrderWhenAddingAfterAPartialSend() {
         var buffer = OutboundBuffer()
         Array("hello world".utf8).withUnsafeBytes { buffer.append($0) }
-        var sent: [UInt8] = []
-        var budget = 8
-        let take: (UnsafeRawBufferPointer) -> IOResult<Int> = { bytes in
-            guard budget > 0 else { return .wouldBlock }
-            let count = min(budget, bytes.count)
-            budget -= count
-            sent += bytes.prefix(count)
-            return .processed(count)
-        }
-        #expect(buffer.drain(take) == 8)
+        let socket = ThrottledSocket(budget: 8)
+        #expect(buffer.drain(socket.take) == 8)
         // Most of the buffer was sent: adding more drops the sent bytes from the front first.
         Array("!!".utf8).withUnsafeBytes { buffer.append($0) }
         #expect(buffer.count == 5)
-        budget = 100
-        #expect(buffer.drain(take) == 5)
-        #expect(String(decoding: sent, as: UTF8.self) == "hello world!!")
+        socket.budget = 100
+        #expect(buffer.drain(socket.take) == 5)
+        #expect(String(decoding: socket.sent, as: UTF8.self) == "hello world!!")
         #expect(buffer.isEmpty)
+    }
+}
+
+/// A socket that takes up to `budget` bytes, then reports it would block.
+private final class ThrottledSocket {
+    var budget: Int
+    private(set) var sent: [UInt8] = []
+    /// How many bytes each send was offered.
+    private(set) var offered: [Int] = []
+
+    init(budget: Int) { self.budget = budget }
+
+    func take(_ bytes: UnsafeRawBufferPointer) -> IOResult<Int> {
+        offered.append(bytes.count)
+        guard budget > 0 else { return .wouldBlock }
+        let count = min(budget, bytes.count)
+        budget -= count
+        sent += bytes.prefix(count)
+        return .processed(count)
     }
 }

@@ -202,6 +202,8 @@ struct Dashboard: Sendable {
         var w = JSONWriter(reserving: 256 + entries.count * 200)
         w.objectStart()
         w.key("total"); w.int(total)
+        // Counted with the rows, so "matching of held" never mixes two moments (the state is polled apart).
+        w.key("held"); w.int(state.journal.count())
         w.key("entries"); w.arrayStart()
         for e in entries.reversed() { e.write(into: &w, bodies: .none) }
         w.arrayEnd()

@@ -406,10 +406,10 @@ async function pollJournal(force) {
   renderJournal();
 }
 function renderJournal() {
-  const {total, entries} = ui.journal;
+  const {total, held, entries} = ui.journal;
   const cap = ui.data.journal.capacity;
   $('journal-count').textContent = '(' + (entries.length < total ? 'newest ' + entries.length + ' of ' : '') + total +
-    (total !== ui.data.journal.count ? ' matching, ' + ui.data.journal.count + ' held' : '') + (cap ? '' : '; journal off') + ')';
+    (total !== held ? ' matching, ' + held + ' held' : '') + (cap ? '' : '; journal off') + ')';
   const withProtocol = entries.some((e) => e.protocol);
   $('protocol-h').hidden = !withProtocol;
   const rows = entries.map((e) => h('tr', {class: e.status >= 400 || e.status === 0 ? 'err' : 'ok', dataset: {sequence: e.sequence}},

@@ -105,8 +105,10 @@ import TestSupport
             #expect(refused.text.contains("limit: must be a whole number, 0 or more"), "\(path)")
         }
         let rows = try client.request("GET", "/__mock/dashboard/requests?limit=1").result
-        #expect(rows?["total"] as? Int == 3)
+        #expect(rows?["total"] as? Int == 3 && rows?["held"] as? Int == 3)
         #expect((rows?["entries"] as? [[String: Any]])?.map { $0["sequence"] as? Int } == [3])
+        let none = try client.request("GET", "/__mock/dashboard/requests?status=404").result
+        #expect(none?["total"] as? Int == 0 && none?["held"] as? Int == 3)
     }
 
     @Test func faultRuleFailsTheNextNThenStops() throws {

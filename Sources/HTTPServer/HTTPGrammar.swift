@@ -27,6 +27,26 @@ enum HTTPGrammar {
         (byte < 0x20 && byte != tab) || byte == 0x7F
     }
 
+    /// Where in `p[start..<end]` the first byte `isForbiddenInFieldValue` is, if any.
+    /// Eight bytes a step: a word with no control byte (HTAB counts as one here) and no
+    /// DEL is passed whole, any other is looked at byte by byte.
+    static func firstForbiddenInFieldValue(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        var i = start
+        if let base = p.baseAddress {
+            while i + 8 <= end {
+                let word = ByteLanes.load(base + i)
+                let suspect = (ByteLanes.below(0x20, in: word) | ByteLanes.equal(to: 0x7F, in: word)) & ByteLanes.highBits
+                if suspect != 0 { break }
+                i += 8
+            }
+        }
+        while i < end {
+            if isForbiddenInFieldValue(p[i]) { return i }
+            i += 1
+        }
+        return nil
+    }
+
     @inline(__always)
     static func isOWS(_ byte: UInt8) -> Bool { byte == space || byte == tab }
 

@@ -112,9 +112,19 @@ package struct HTTPHeaders: Sendable, Sequence {
     private func forEachField(named name: String, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
         ASCII.withUTF8(name) { wanted in
             withRecords { buffer in
+                guard let base = buffer.baseAddress else { return }
+                let raw = UnsafeRawBufferPointer(buffer)
                 var offset = 0
-                while let field = HTTPHeaders.field(in: buffer, at: &offset) {
-                    if HTTPGrammar.equalsIgnoringCase(field.name, wanted), !body(field.value) { return }
+                while offset < buffer.count {
+                    // Fields of another name length are skipped on the two lengths alone.
+                    let nameLength = raw.loadUnaligned(fromByteOffset: offset, as: Int.self)
+                    let valueLength = raw.loadUnaligned(fromByteOffset: offset + HTTPHeaders.lengthSize, as: Int.self)
+                    let nameStart = base + offset + 2 * HTTPHeaders.lengthSize
+                    offset += 2 * HTTPHeaders.lengthSize + nameLength + valueLength
+                    guard nameLength == wanted.count,
+                          HTTPGrammar.equalsIgnoringCase(UnsafeBufferPointer(start: nameStart, count: nameLength), wanted)
+                    else { continue }
+                    if !body(UnsafeBufferPointer(start: nameStart + nameLength, count: valueLength)) { return }
                 }
             }
         }

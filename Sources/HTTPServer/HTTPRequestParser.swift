@@ -400,11 +400,7 @@ extension HTTPRequestParser {
         while valueStart < valueEnd, HTTPGrammar.isOWS(p[valueStart]) { valueStart += 1 }
         while valueEnd > valueStart, HTTPGrammar.isOWS(p[valueEnd - 1]) { valueEnd -= 1 }
         // RFC 9110 §5.5: NUL, CR, LF and other CTLs (HTAB aside) make the message invalid.
-        var j = valueStart
-        while j < valueEnd {
-            if HTTPGrammar.isForbiddenInFieldValue(p[j]) { return .invalidFieldValue }
-            j += 1
-        }
+        if HTTPGrammar.firstForbiddenInFieldValue(p, valueStart, valueEnd) != nil { return .invalidFieldValue }
         // Trailer fields are checked for syntax and limits, then dropped: none of them
         // may change framing or routing (RFC 9110 §6.5.1).
         if isTrailer { return nil }

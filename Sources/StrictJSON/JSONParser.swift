@@ -326,12 +326,9 @@ struct JSONParser {
     /// a byte after a flagged one but never before it, so the lowest flag is exact.
     @inline(__always)
     private func specialBytes(at k: Int) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let w = UInt64(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self))
-        let control = (w &- ones &* 0x20) & ~w
-        let q = w ^ (ones &* 0x22), quote = (q &- ones) & ~q
-        let b = w ^ (ones &* 0x5C), backslash = (b &- ones) & ~b
-        return (control | quote | backslash | w) & 0x8080_8080_8080_8080
+        let w = ByteLanes.load(base + k)
+        let quote = ByteLanes.equal(to: UInt8(ascii: "\""), in: w), backslash = ByteLanes.equal(to: UInt8(ascii: "\\"), in: w)
+        return (ByteLanes.below(0x20, in: w) | quote | backslash | w) & ByteLanes.highBits
     }
 
     /// Slow path: `i` is at the first backslash of a string whose body began at `start`;

@@ -403,14 +403,10 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     static func firstByteNeedingEscape(_ s: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
         var k = from
         if let base = s.baseAddress {
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
             while k + 8 <= s.count {
-                let w = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
-                let control = (w &- ones &* 0x20) & ~w  // some byte < 0x20
-                let q = w ^ (ones &* 0x22), quote = (q &- ones) & ~q  // some byte == '"'
-                let b = w ^ (ones &* 0x5C), backslash = (b &- ones) & ~b  // some byte == '\\'
-                if (control | quote | backslash) & highs != 0 { break }
+                let w = ByteLanes.load(base + k)
+                let quote = ByteLanes.equal(to: UInt8(ascii: "\""), in: w), backslash = ByteLanes.equal(to: UInt8(ascii: "\\"), in: w)
+                if (ByteLanes.below(0x20, in: w) | quote | backslash) & ByteLanes.highBits != 0 { break }
                 k += 8
             }
         }

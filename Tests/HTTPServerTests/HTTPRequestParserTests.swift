@@ -266,6 +266,24 @@ private func parseEverySplit(_ input: String, limits: HTTPRequestParser.Limits =
         #expect(events == ["GET /ok HTTP/1.1 [Host=h] body= keepAlive=true", "error 505: HTTP version not supported"])
     }
 
+    @Test func everyControlByteInAFieldValueIsRefusedWherever() {
+        // The value is checked eight bytes at a time: put each byte at each place of a
+        // 20-byte value (two whole words and a tail).
+        for byte in UInt8(0)...255 where byte != 0x0A && byte != 0x0D {
+            let refused = (byte < 0x20 && byte != 0x09) || byte == 0x7F
+            for place in 0..<20 {
+                var value = Array(repeating: UInt8(ascii: "v"), count: 20)
+                value[place] = byte
+                let events = parse(Array("GET / HTTP/1.1\r\nHost: h\r\nX-Probe: ".utf8) + value + Array("\r\n\r\n".utf8))
+                if refused {
+                    #expect(events == ["error 400: Invalid character in header field value"], "byte \(byte) at \(place)")
+                } else {
+                    #expect(events.count == 1 && events[0].hasPrefix("GET / HTTP/1.1"), "byte \(byte) at \(place): \(events)")
+                }
+            }
+        }
+    }
+
     @Test func protocolErrorMessagesAreHuman() {
         let events = parse("GET / HTTP/1.1\r\nHost: h\r\nX: " + String(repeating: "x", count: 300) + "\r\n\r\n", limits: HTTPRequestParser.Limits(maxHeaderBytes: 100))
         #expect(events == ["error 431: Request header section too large"])

@@ -19,12 +19,14 @@ let package = Package(
         .target(name: "Locks"),
         // What Glibc's module lacks (accept4, sched_getaffinity, a thread-local pointer), in C.
         .target(name: "CSystemLinux"),
-        // libnghttp2 from the system (Debian's libnghttp2-dev: scripts/install-system-packages.sh).
-        .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+        // libnghttp2 from the system (Debian's libnghttp2-dev: scripts/install-system-packages.sh),
+        // linked from its static archive by the module map; headers from /usr/include, no pkg-config.
+        .systemLibrary(name: "CNGHTTP2"),
         // Sockets, addresses, the syscall wrapper and listeners; no HTTP.
         .target(name: "Sockets", dependencies: ["CSystemLinux", "ASCIIBytes"]),
-        // OpenSSL 3 from the system (Debian: libssl-dev) for TLS and the certificates made at start-up.
-        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // OpenSSL 3 from the system (Debian: libssl-dev) for TLS and the certificates made at start-up,
+        // linked from its static archives by the module map; headers from /usr/include, no pkg-config.
+        .systemLibrary(name: "COpenSSL"),
         // TLS over memory BIOs, ALPN, and the mock's own CA and server certificate; no sockets.
         .target(name: "TLS", dependencies: ["COpenSSL", "Locks"]),
         // Connections on Dispatch, HTTP/1.1, HTTP/2 (libnghttp2) and TLS; knows nothing of Cloudflare.

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages CertPackMock needs that this machine lacks, and nothing
-# else: libnghttp2-dev (HTTP/2; the build links it through pkg-config), libssl-dev
-# (TLS: OpenSSL 3) and pkg-config.
+# else: libnghttp2-dev (HTTP/2) and libssl-dev (TLS: OpenSSL 3). The build takes their
+# headers from /usr/include and links their static archives (libnghttp2.a, libssl.a,
+# libcrypto.a; see Sources/COpenSSL/module.modulemap), so the binary needs neither
+# library at run time and no pkg-config.
 #
 #   scripts/install-system-packages.sh            # what building and running needs
 #   scripts/install-system-packages.sh --test     # plus the test tools: nghttp2-client
@@ -12,7 +14,7 @@
 # prints the command to run and exits 1. Exits 0 at once when nothing is missing.
 set -euo pipefail
 
-packages=(libnghttp2-dev libssl-dev pkg-config)
+packages=(libnghttp2-dev libssl-dev)
 [ "${1:-}" = "--test" ] && packages+=(nghttp2-client curl openssl)
 
 missing=()
@@ -24,7 +26,7 @@ done
 
 if ! command -v apt-get >/dev/null; then
   echo "install-system-packages: missing ${missing[*]}, and this is not a Debian/Ubuntu system (no apt-get)." >&2
-  echo "Install libnghttp2's development files (headers and pkg-config file) with your package manager." >&2
+  echo "Install the development files (headers and static libraries) of libnghttp2 and OpenSSL 3 with your package manager." >&2
   exit 1
 fi
 if [ "$(id -u)" -eq 0 ]; then

@@ -44,7 +44,6 @@ public enum Hostname {
         return memcmp(hostBase + (dot &+ 1), zoneBase, zone.count) == 0
     }
 
-
     enum Verdict { case valid, validOnceLowercased, invalid }
 
     private static func check(_ host: String) -> Verdict {

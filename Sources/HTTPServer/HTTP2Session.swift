@@ -299,7 +299,7 @@ final class HTTP2Session: @unchecked Sendable {
         guard endStream else { return }
         guard let method = stream.method else { return }
         var headers = stream.headers
-        if headers.firstValue("host", passes: { _ in true }) == nil, let authority = stream.authority {
+        if !headers.contains("host"), let authority = stream.authority {
             // RFC 9113 §8.3.1: :authority stands in for Host; the handler sees both forms alike.
             headers = HTTPHeaders([("host", authority)])
             headers.add(contentsOf: stream.headers)

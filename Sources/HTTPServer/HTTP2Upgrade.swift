@@ -11,7 +11,7 @@ enum HTTP2Upgrade {
     /// and stream 1 is half-closed from the start, so the answer is simpler that way.
     static func settingsPayload(for request: HTTPRequest) -> [UInt8]? {
         guard request.version == .http11, request.body.isEmpty,
-              request.headers["Transfer-Encoding"] == nil,
+              !request.headers.contains("Transfer-Encoding"),
               hasToken(request.headers.values("Upgrade"), "h2c"),
               hasToken(request.headers.values("Connection"), "upgrade"),
               hasToken(request.headers.values("Connection"), "http2-settings") else { return nil }

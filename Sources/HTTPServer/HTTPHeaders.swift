@@ -79,6 +79,16 @@ package struct HTTPHeaders: Sendable, Sequence {
         return values
     }
 
+    /// Whether a field of this name is present.
+    package func contains(_ name: String) -> Bool {
+        var found = false
+        forEachField(named: name) { _ in
+            found = true
+            return false
+        }
+        return found
+    }
+
     /// Whether the named field's first value passes `test`, given its bytes; nil when the
     /// field is absent. For checks that need no String.
     package func firstValue(_ name: String, passes test: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool? {
@@ -101,7 +111,8 @@ package struct HTTPHeaders: Sendable, Sequence {
 
         package mutating func next() -> (name: String, value: String)? {
             headers.withRecords { buffer in
-                guard let field = HTTPHeaders.field(in: buffer, at: &offset) else { return nil }
+                guard offset < buffer.count else { return nil }
+                let field = HTTPHeaders.record(in: buffer, at: &offset)
                 return (String(decoding: field.name, as: UTF8.self), String(decoding: field.value, as: UTF8.self))
             }
         }
@@ -112,19 +123,12 @@ package struct HTTPHeaders: Sendable, Sequence {
     private func forEachField(named name: String, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
         ASCII.withUTF8(name) { wanted in
             withRecords { buffer in
-                guard let base = buffer.baseAddress else { return }
-                let raw = UnsafeRawBufferPointer(buffer)
                 var offset = 0
                 while offset < buffer.count {
-                    // Fields of another name length are skipped on the two lengths alone.
-                    let nameLength = raw.loadUnaligned(fromByteOffset: offset, as: Int.self)
-                    let valueLength = raw.loadUnaligned(fromByteOffset: offset + HTTPHeaders.lengthSize, as: Int.self)
-                    let nameStart = base + offset + 2 * HTTPHeaders.lengthSize
-                    offset += 2 * HTTPHeaders.lengthSize + nameLength + valueLength
-                    guard nameLength == wanted.count,
-                          HTTPGrammar.equalsIgnoringCase(UnsafeBufferPointer(start: nameStart, count: nameLength), wanted)
-                    else { continue }
-                    if !body(UnsafeBufferPointer(start: nameStart + nameLength, count: valueLength)) { return }
+                    let field = HTTPHeaders.record(in: buffer, at: &offset)
+                    // Fields of another name length are skipped on the length alone.
+                    guard field.name.count == wanted.count, HTTPGrammar.equalsIgnoringCase(field.name, wanted) else { continue }
+                    if !body(field.value) { return }
                 }
             }
         }
@@ -134,15 +138,15 @@ package struct HTTPHeaders: Sendable, Sequence {
         storage.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[..<used])) }
     }
 
-    /// The record at `offset` in `buffer`, moving `offset` past it; nil at the end.
-    private static func field(in buffer: UnsafeBufferPointer<UInt8>, at offset: inout Int) -> (name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>)? {
-        guard offset < buffer.count else { return nil }
+    /// The record at `offset` (which must be below `buffer.count`), moving `offset` past it.
+    /// Views made from the base address: slicing the buffer would check each bound again.
+    @inline(__always)
+    private static func record(in buffer: UnsafeBufferPointer<UInt8>, at offset: inout Int) -> (name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         let raw = UnsafeRawBufferPointer(buffer)
         let nameLength = raw.loadUnaligned(fromByteOffset: offset, as: Int.self)
         let valueLength = raw.loadUnaligned(fromByteOffset: offset + lengthSize, as: Int.self)
-        let nameStart = offset + 2 * lengthSize
-        let valueStart = nameStart + nameLength
-        offset = valueStart + valueLength
-        return (UnsafeBufferPointer(rebasing: buffer[nameStart..<valueStart]), UnsafeBufferPointer(rebasing: buffer[valueStart..<offset]))
+        let name = buffer.baseAddress.unsafelyUnwrapped + offset + 2 * lengthSize
+        offset += 2 * lengthSize + nameLength + valueLength
+        return (UnsafeBufferPointer(start: name, count: nameLength), UnsafeBufferPointer(start: name + nameLength, count: valueLength))
     }
 }

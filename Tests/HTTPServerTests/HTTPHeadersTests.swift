@@ -19,6 +19,12 @@ import Testing
         #expect(headers.firstValue("Content-Length") { _ in true } == nil)
     }
 
+    @Test func containsIgnoresCaseAndEmptyValuesCount() {
+        let headers = HTTPHeaders([("Host", "h"), ("X-Empty", "")])
+        #expect(headers.contains("host") && headers.contains("x-empty"))
+        #expect(!headers.contains("Hos") && !headers.contains("Transfer-Encoding") && !HTTPHeaders().contains("Host"))
+    }
+
     @Test func addingAnotherListKeepsBothOrders() {
         var headers = HTTPHeaders([("host", "a.test")])
         headers.add(contentsOf: HTTPHeaders([("X-One", "1"), ("X-Two", "2")]))

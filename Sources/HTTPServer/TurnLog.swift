@@ -1,6 +1,7 @@
 import ASCIIBytes
 import CSystemLinux
 import Dispatch
+import Sockets
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -126,17 +127,9 @@ package final class TurnLog: @unchecked Sendable {
         sending.removeAll(keepingCapacity: true)
     }
 
+    /// A closed or full standard error drops the lines; the answers still go.
     private func writeLines() {
-        defer { lineBytes = 0 }
-        guard var next = lines.baseAddress else { return }
-        var left = lineBytes
-        while left > 0 {
-            let n = Glibc.write(STDERR_FILENO, next, left)
-            if n < 0 && errno == EINTR { continue }
-            // A closed or full standard error drops the lines; the answers still go.
-            if n <= 0 { return }
-            next += n
-            left -= n
-        }
+        writeAll(STDERR_FILENO, UnsafeBufferPointer(rebasing: lines[..<lineBytes]))
+        lineBytes = 0
     }
 }

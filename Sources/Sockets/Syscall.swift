@@ -33,6 +33,21 @@ package func syscall<T: FixedWidthInteger>(_ call: StaticString, _ body: () -> T
     }
 }
 
+/// Writes all of `bytes` to a blocking descriptor (standard error), retrying EINTR and
+/// short writes; gives up silently on any other failure (a closed or full log has nowhere
+/// to report to).
+package func writeAll(_ descriptor: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+    guard var next = bytes.baseAddress else { return }
+    var left = bytes.count
+    while left > 0 {
+        let n = Glibc.write(descriptor, next, left)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return }
+        next += n
+        left -= n
+    }
+}
+
 /// For calls that cannot block (socket options, bind, listen, a blocking connect):
 /// EINTR is retried, every other failure throws.
 @inline(__always)

@@ -1,6 +1,5 @@
 import ASCIIBytes
 import CertPackMock
-import HTTPServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,10 +42,8 @@ struct LineLogHandler: LogHandler {
             }
             LogLine.endJSON(&w, into: &bytes)
         }
-        // Inside a connection queue's turn, after that turn's request lines, and at once.
-        guard let turn = TurnLog.current else { return StandardError.write(bytes) }
-        bytes.withUnsafeBufferPointer { turn.append($0) }
-        turn.writeNow()
+        // After the request lines before it, and at once.
+        bytes.withUnsafeBufferPointer { StandardError.writeLine($0, promptly: true) }
     }
 }
 
@@ -65,16 +62,8 @@ struct StandardErrorRequestLog: RequestLog {
     func write(_ line: RequestLogLine) {
         switch format {
         case .text:
-            let capacity = LogLine.textStartCapacity + line.messageCapacity + 1
-            if let turn = TurnLog.current {
-                turn.append(capacity: capacity) { Self.writeText(line, into: &$0) }
-                return
-            }
-            // Formatted on the stack, then one write.
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-                var w = ByteWriter(buffer)
-                Self.writeText(line, into: &w)
-                StandardError.write(w.written)
+            StandardError.writeLine(capacity: LogLine.textStartCapacity + line.messageCapacity + 1) {
+                Self.writeText(line, into: &$0)
             }
         case .json:
             var bytes: [UInt8] = []
@@ -92,8 +81,7 @@ struct StandardErrorRequestLog: RequestLog {
             w.key("protocol"); w.string(line.protocolName)
             w.key("status"); w.int(line.status)
             LogLine.endJSON(&w, into: &bytes)
-            guard let turn = TurnLog.current else { return StandardError.write(bytes) }
-            bytes.withUnsafeBufferPointer { turn.append($0) }
+            bytes.withUnsafeBufferPointer { StandardError.writeLine($0) }
         }
     }
 

@@ -1,6 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import ASCIIBytes
+import HTTPServer
+import Sockets
 
 /// Writes to file descriptor 2 with write(2), each text in one call where the kernel
 /// allows, so lines from several threads do not interleave (FileHandle needs all of
@@ -15,13 +15,26 @@ enum StandardError {
     }
 
     static func write(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let base = bytes.baseAddress else { return }
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(2, base + offset, bytes.count - offset)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
+        writeAll(2, bytes)
+    }
+
+    /// A log line, its newline included. Inside a connection queue's turn it joins the
+    /// turn's `TurnLog`, written before the turn's answers go out (at once when `promptly`,
+    /// after the turn's earlier lines); elsewhere it is written at once.
+    static func writeLine(_ line: UnsafeBufferPointer<UInt8>, promptly: Bool = false) {
+        guard let turn = TurnLog.current else { return write(line) }
+        turn.append(line)
+        if promptly { turn.writeNow() }
+    }
+
+    /// A log line of at most `capacity` bytes that `format` writes: straight into the turn's
+    /// buffer inside a connection queue's turn, elsewhere on the stack and written at once.
+    static func writeLine(capacity: Int, _ format: (inout ByteWriter) -> Void) {
+        if let turn = TurnLog.current { return turn.append(capacity: capacity, format) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var w = ByteWriter(buffer)
+            format(&w)
+            write(w.written)
         }
     }
 }

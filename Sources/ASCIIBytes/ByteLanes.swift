@@ -19,6 +19,13 @@ public enum ByteLanes {
         (word &- ones &* UInt64(limit)) & ~word
     }
 
+    /// Flags the lanes at or above `limit` (1...0x80), for words whose bytes are all below
+    /// 0x80: adding 0x80 - limit sets a lane's high bit exactly then, and never carries.
+    @inlinable @inline(__always)
+    public static func atLeast(_ limit: UInt8, in word: UInt64) -> UInt64 {
+        word &+ ones &* UInt64(0x80 - limit)
+    }
+
     /// Flags the lanes equal to `byte`.
     @inlinable @inline(__always)
     public static func equal(to byte: UInt8, in word: UInt64) -> UInt64 {

@@ -28,23 +28,20 @@ public enum Identifier {
         guard u.count == 32, let base = u.baseAddress else { return false }
         // Eight bytes a step: every zone route checks its zone id.
         let raw = UnsafeRawPointer(base)
-        for offset in stride(from: 0, to: 32, by: 8) where !isLowerHex8(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) {
+        for offset in stride(from: 0, to: 32, by: 8) where !isLowerHex8(ByteLanes.load(raw + offset)) {
             return false
         }
         return true
     }
 
-    /// Whether all eight bytes of `w` are 0-9 or a-f. For a byte below 0x80, adding
-    /// 0x80 - lo sets its top bit exactly when it is at least lo, and no carry reaches the
-    /// next byte, so each range check is an addition per bound and a mask for all eight.
+    /// Whether all eight bytes of `w` are 0-9 or a-f: each range is two exact lane tests,
+    /// once no byte has its high bit set.
     @inline(__always)
     static func isLowerHex8(_ w: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs = ones &* 0x80
-        guard w & highs == 0 else { return false }
-        let digit = (w &+ ones &* (0x80 - 0x30)) & ~(w &+ ones &* (0x80 - 0x3A))  // "0"..."9"
-        let letter = (w &+ ones &* (0x80 - 0x61)) & ~(w &+ ones &* (0x80 - 0x67))  // "a"..."f"
-        return (digit | letter) & highs == highs
+        guard w & ByteLanes.highBits == 0 else { return false }
+        let digit = ByteLanes.atLeast(UInt8(ascii: "0"), in: w) & ~ByteLanes.atLeast(UInt8(ascii: "9") + 1, in: w)
+        let letter = ByteLanes.atLeast(UInt8(ascii: "a"), in: w) & ~ByteLanes.atLeast(UInt8(ascii: "f") + 1, in: w)
+        return (digit | letter) & ByteLanes.highBits == ByteLanes.highBits
     }
 
     public static func isUUID(utf8 u: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -177,7 +177,7 @@ struct Dashboard: Sendable {
         w.objectStart()
         w.key("id"); w.string(pack.id)
         w.key("zone_id"); w.string(pack.zoneID)
-        w.key("hosts"); w.arrayStart(); for h in pack.hosts { w.string(h) }; w.arrayEnd()
+        w.key("hosts"); pack.hostList.write(into: &w)
         w.key("status"); w.string(s.status.rawValue)
         w.key("path"); w.int(path)
         w.key("stage_index"); w.int(index)

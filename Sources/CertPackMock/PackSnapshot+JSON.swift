@@ -7,9 +7,7 @@ extension PackSnapshot {
     func write(into w: inout JSONWriter) {
         w.objectStart()
         w.opening(#""id":"#); pack.packID.write(into: &w)
-        w.opening(#","type":"advanced","hosts":["#)
-        w.strings(joined: pack.hostList.joined, separator: UInt8(ascii: ","))
-        w.arrayEnd()
+        w.opening(#","type":"advanced","hosts":"#); pack.hostList.write(into: &w)
         w.key("status"); statusNames.write(status, into: &w)
         w.key("validation_method"); methodNames.write(pack.validationMethod, into: &w)
         w.key("validity_days"); w.int(pack.validityDays)

@@ -88,7 +88,7 @@ struct StateFile: Sendable {
         w.objectStart()
         w.key("id"); w.string(pack.id)
         w.key("zone_id"); w.string(pack.zoneID)
-        w.key("hosts"); w.arrayStart(); for h in pack.hosts { w.string(h) }; w.arrayEnd()
+        w.key("hosts"); pack.hostList.write(into: &w)
         w.key("validation_method"); w.string(pack.validationMethod.rawValue)
         w.key("validity_days"); w.int(pack.validityDays)
         w.key("certificate_authority"); w.string(pack.certificateAuthority.rawValue)

@@ -118,10 +118,11 @@ extension PackLifecycle {
         let expires = issued + Double(pack.validityDays) * 86_400
         let attempt = String(pack.timeline.attempt)
         let id = pack.id
+        let hosts = pack.hosts
         func certificate(_ signature: String, priority: Int) -> IssuedCertificate {
             IssuedCertificate(
                 id: Hex.derivedID(id, attempt, signature),
-                hosts: pack.hosts, signature: signature, issuer: pack.certificateAuthority.issuerName,
+                hosts: hosts, signature: signature, issuer: pack.certificateAuthority.issuerName,
                 uploadedOn: issued, expiresOn: expires, priority: priority)
         }
         return [certificate("ECDSAWithSHA256", priority: 1), certificate("SHA256WithRSA", priority: 2)]

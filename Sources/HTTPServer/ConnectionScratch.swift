@@ -11,7 +11,7 @@ final class ConnectionScratch: @unchecked Sendable {
     /// Where recv(2) writes; handed to the protocol handler and reused at once.
     let readBuffer: UnsafeMutableRawBufferPointer
     /// HTTP/1.1 response heads are serialised here, then copied out only if a send is partial.
-    var responseHead = ResponseHeadBuffer()
+    var responseHead = GrowableBytes()
     /// HTTP/2 output is gathered here, frame after frame, for one send.
     var http2Frames: [UInt8] = []
     var dateCache = HTTPDateCache()

@@ -17,7 +17,7 @@ extension HTTPResponse {
     ///   - keepAlive: whether the server wants to keep the connection open.
     ///   - announceKeepAlive: send `Connection: keep-alive` (HTTP/1.0 clients that asked for it).
     /// - Returns: whether the connection stays open after this response.
-    func serializeHead(into out: inout ResponseHeadBuffer, date: [UInt8], keepAlive: Bool, announceKeepAlive: Bool) -> Bool {
+    func serializeHead(into out: inout GrowableBytes, date: [UInt8], keepAlive: Bool, announceKeepAlive: Bool) -> Bool {
         // RFC 9110 §2.5: answer with the highest version we conform to (HTTP/1.1), also to
         // HTTP/1.0 requests.
         let reason = HTTPStatus.reasonPhrase(status)
@@ -72,19 +72,19 @@ extension HTTPResponse {
 
     /// What the status line can take besides its reason phrase.
     private static var statusLineRoom: Int {
-        ("HTTP/1.1  \r\n" as StaticString).utf8CodeUnitCount + ResponseHeadBuffer.maxDecimalLength
+        ("HTTP/1.1  \r\n" as StaticString).utf8CodeUnitCount + GrowableBytes.maxDecimalLength
     }
 
     /// What the server's fields and the head's last CRLF can take, besides the date's value.
     private static var serverFieldsRoom: Int {
-        ("Content-Length: \r\n" as StaticString).utf8CodeUnitCount + ResponseHeadBuffer.maxDecimalLength
+        ("Content-Length: \r\n" as StaticString).utf8CodeUnitCount + GrowableBytes.maxDecimalLength
             + ("Date: \r\n" as StaticString).utf8CodeUnitCount
             + ("Connection: keep-alive\r\n\r\n" as StaticString).utf8CodeUnitCount
     }
 
     /// Appends `name: value` and its CRLF, unless either holds CR, LF or NUL. Over the
     /// contiguous UTF-8: a String's own byte iterator costs several times more.
-    private static func appendFieldIfSafe(_ name: String, _ value: String, to out: inout ResponseHeadBuffer) {
+    private static func appendFieldIfSafe(_ name: String, _ value: String, to out: inout GrowableBytes) {
         ASCII.withUTF8(name) { name in
             ASCII.withUTF8(value) { value in
                 guard isSafeFieldText(name), isSafeFieldText(value) else { return }

@@ -22,7 +22,8 @@ import Glibc
 /// Thread safety: used only on its queue (`current` is set only while the queue's
 /// thread runs one of its connections' events), which makes the `@unchecked Sendable` sound.
 package final class TurnLog: @unchecked Sendable {
-    /// Lines are written early when the next would not fit (the answers still wait for the turn's end).
+    /// Lines are written early when the next would not fit in this much (the answers still
+    /// wait for the turn's end).
     static let bufferSize = 64 * 1024
     /// A turn that gathers fewer lines than this costs more (the hop to its end) than it saves.
     static let worthwhileTurn = 3
@@ -30,9 +31,8 @@ package final class TurnLog: @unchecked Sendable {
     static let probeInterval = 32
 
     private let queue: DispatchQueue
-    /// Made at the first line, so a server without a request log never has it.
-    private var lines = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
-    private var lineBytes = 0
+    /// Grown at the first line, so a server without a request log never holds the memory.
+    private var lines = GrowableBytes(capacity: 0)
     private var held: [Connection] = []
     /// The previous turn's `held`, kept for its capacity.
     private var sending: [Connection] = []
@@ -46,10 +46,6 @@ package final class TurnLog: @unchecked Sendable {
     init(queue: DispatchQueue) {
         self.queue = queue
         endBlock = { [unowned self] in end() }
-    }
-
-    deinit {
-        lines.deallocate()
     }
 
     /// The turn log of the queue the calling thread runs an event of; nil elsewhere (a
@@ -71,10 +67,9 @@ package final class TurnLog: @unchecked Sendable {
 
     /// Formats one line of at most `capacity` bytes (its newline included).
     package func append(capacity: Int, _ format: (inout ByteWriter) -> Void) {
-        makeRoom(capacity)
-        var w = ByteWriter(UnsafeMutableBufferPointer(rebasing: lines[lineBytes...]))
-        format(&w)
-        lineBytes += w.count
+        if capacity > lines.room { writeLines() }
+        if capacity > lines.room { lines.reserve(max(capacity, TurnLog.bufferSize)) }
+        lines.write(atMost: capacity, format)
         lineAdded()
     }
 
@@ -92,13 +87,6 @@ package final class TurnLog: @unchecked Sendable {
     /// Keeps `connection`'s output until the turn's lines are written (from its send).
     func hold(_ connection: Connection) {
         held.append(connection)
-    }
-
-    private func makeRoom(_ capacity: Int) {
-        if capacity > lines.count - lineBytes { writeLines() }
-        guard capacity > lines.count else { return }
-        lines.deallocate()
-        lines = .allocate(capacity: max(capacity, TurnLog.bufferSize))
     }
 
     private func lineAdded() {
@@ -129,7 +117,7 @@ package final class TurnLog: @unchecked Sendable {
 
     /// A closed or full standard error drops the lines; the answers still go.
     private func writeLines() {
-        writeAll(STDERR_FILENO, UnsafeBufferPointer(rebasing: lines[..<lineBytes]))
-        lineBytes = 0
+        writeAll(STDERR_FILENO, lines.bytes.assumingMemoryBound(to: UInt8.self))
+        lines.removeAll()
     }
 }

@@ -4,7 +4,7 @@ import Testing
 private let date = Array("Sun, 06 Nov 1994 08:49:37 GMT".utf8)
 
 private func head(_ response: HTTPResponse, keepAlive: Bool = true, announceKeepAlive: Bool = false) -> (String, Bool) {
-    var out = ResponseHeadBuffer(capacity: 8)
+    var out = GrowableBytes(capacity: 8)
     let staysOpen = response.serializeHead(into: &out, date: date, keepAlive: keepAlive, announceKeepAlive: announceKeepAlive)
     return (String(decoding: out.bytes, as: UTF8.self), staysOpen)
 }
@@ -40,7 +40,7 @@ private func head(_ response: HTTPResponse, keepAlive: Bool = true, announceKeep
     }
 
     @Test func aReusedBufferHoldsOnlyTheLatestHead() {
-        var out = ResponseHeadBuffer(capacity: 8)
+        var out = GrowableBytes(capacity: 8)
         let long = HTTPResponse(status: 200, headers: [("X-Long", String(repeating: "v", count: 3000))])
         _ = long.serializeHead(into: &out, date: date, keepAlive: true, announceKeepAlive: false)
         #expect(out.count > 3000)

@@ -1,11 +1,12 @@
 import ASCIIBytes
 
-/// Where HTTP/1.1 response heads are written, reused for every response of a queue.
+/// Bytes written one after another into memory that grows and is reused: HTTP/1.1
+/// response heads (one per queue) and the request lines of a queue's turn.
 ///
 /// The writer makes room for a run of pieces with one `reserve`, then stores each piece
 /// without a check: an Array append per piece cost about 90 instructions, more than most
 /// pieces it wrote. Every `append` relies on such a reservation.
-struct ResponseHeadBuffer: ~Copyable {
+struct GrowableBytes: ~Copyable {
     private var storage: UnsafeMutableRawBufferPointer
     private(set) var count = 0
 
@@ -15,8 +16,11 @@ struct ResponseHeadBuffer: ~Copyable {
 
     deinit { storage.deallocate() }
 
-    /// The head written since the last `removeAll`.
+    /// What was written since the last `removeAll`.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[..<count]) }
+
+    /// How many more bytes fit before the memory must grow.
+    var room: Int { storage.count - count }
 
     mutating func removeAll() { count = 0 }
 
@@ -38,6 +42,15 @@ struct ResponseHeadBuffer: ~Copyable {
     @inline(__always)
     mutating func append(_ text: StaticString) {
         append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Lets `format` write at most `capacity` bytes after the others.
+    mutating func write(atMost capacity: Int, _ format: (inout ByteWriter) -> Void) {
+        reserve(capacity)
+        let tail = UnsafeMutableRawBufferPointer(rebasing: storage[count..<count + capacity])
+        var w = ByteWriter(tail.bindMemory(to: UInt8.self))
+        format(&w)
+        count += w.count
     }
 
     /// At most `maxDecimalLength` bytes.

@@ -25,8 +25,12 @@ struct GrowableBytes: ~Copyable {
     mutating func removeAll() { count = 0 }
 
     /// Room for `more` bytes after the `count` written, growing by doubling.
+    @inline(__always)
     mutating func reserve(_ more: Int) {
-        guard count + more > storage.count else { return }
+        if count + more > storage.count { grow(toFit: more) }
+    }
+
+    private mutating func grow(toFit more: Int) {
         let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(count + more, 2 * storage.count), alignment: 1)
         grown.copyMemory(from: bytes)
         storage.deallocate()
@@ -45,6 +49,7 @@ struct GrowableBytes: ~Copyable {
     }
 
     /// Lets `format` write at most `capacity` bytes after the others.
+    @inline(__always)
     mutating func write(atMost capacity: Int, _ format: (inout ByteWriter) -> Void) {
         reserve(capacity)
         let tail = UnsafeMutableRawBufferPointer(rebasing: storage[count..<count + capacity])

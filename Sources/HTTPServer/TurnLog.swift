@@ -32,7 +32,9 @@ package final class TurnLog: @unchecked Sendable {
 
     private let queue: DispatchQueue
     /// Grown at the first line, so a server without a request log never holds the memory.
-    private var lines = GrowableBytes(capacity: 0)
+    /// Unchecked at run time: only the queue touches it (see above), and the check
+    /// (swift_beginAccess) cost more per line than the rest of the bookkeeping.
+    @exclusivity(unchecked) private var lines = GrowableBytes(capacity: 0)
     private var held: [Connection] = []
     /// The previous turn's `held`, kept for its capacity.
     private var sending: [Connection] = []
@@ -67,10 +69,15 @@ package final class TurnLog: @unchecked Sendable {
 
     /// Formats one line of at most `capacity` bytes (its newline included).
     package func append(capacity: Int, _ format: (inout ByteWriter) -> Void) {
-        if capacity > lines.room { writeLines() }
-        if capacity > lines.room { lines.reserve(max(capacity, TurnLog.bufferSize)) }
+        if capacity > lines.room { makeRoom(capacity) }
         lines.write(atMost: capacity, format)
         lineAdded()
+    }
+
+    /// Writes the lines held so far, then grows the buffer if the next line still does not fit.
+    private func makeRoom(_ capacity: Int) {
+        writeLines()
+        if capacity > lines.room { lines.reserve(max(capacity, TurnLog.bufferSize)) }
     }
 
     /// Adds a line already formatted (its newline included).
@@ -89,6 +96,7 @@ package final class TurnLog: @unchecked Sendable {
         held.append(connection)
     }
 
+    @inline(__always)
     private func lineAdded() {
         if turnOpen {
             linesThisTurn += 1

@@ -1,5 +1,6 @@
 import ASCIIBytes
 import CertPackMock
+import HTTPServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -62,8 +63,17 @@ struct StandardErrorRequestLog: RequestLog {
     func write(_ line: RequestLogLine) {
         switch format {
         case .text:
-            StandardError.writeLine(capacity: LogLine.textStartCapacity + line.messageCapacity + 1) {
-                Self.writeText(line, into: &$0)
+            // The request log's own path: formatted straight into the turn's buffer, or on
+            // the stack outside a turn (StandardError.writeLine takes lines already made).
+            let capacity = LogLine.textStartCapacity + line.messageCapacity + 1
+            if let turn = TurnLog.current {
+                turn.append(capacity: capacity) { Self.writeText(line, into: &$0) }
+                return
+            }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+                var w = ByteWriter(buffer)
+                Self.writeText(line, into: &w)
+                StandardError.write(w.written)
             }
         case .json:
             var bytes: [UInt8] = []

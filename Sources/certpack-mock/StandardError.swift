@@ -1,4 +1,3 @@
-import ASCIIBytes
 import HTTPServer
 import Sockets
 
@@ -25,16 +24,5 @@ enum StandardError {
         guard let turn = TurnLog.current else { return write(line) }
         turn.append(line)
         if promptly { turn.writeNow() }
-    }
-
-    /// A log line of at most `capacity` bytes that `format` writes: straight into the turn's
-    /// buffer inside a connection queue's turn, elsewhere on the stack and written at once.
-    static func writeLine(capacity: Int, _ format: (inout ByteWriter) -> Void) {
-        if let turn = TurnLog.current { return turn.append(capacity: capacity, format) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-            var w = ByteWriter(buffer)
-            format(&w)
-            write(w.written)
-        }
     }
 }

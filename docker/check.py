@@ -189,7 +189,8 @@ for words in (l.split() for l in ldd.splitlines() if "/" in l):
     NEEDED += [package] * (package not in NEEDED)
 swiftlibs = sorted(set(re.findall(r"lib(?:swift\w*|Foundation\w*|dispatch|BlocksRuntime|_FoundationICU|icu[a-z]*)\.so[.0-9]*", ldd)))
 check("libs:ldd", *[f"unresolved: {l.strip()}" for l in ldd.splitlines() if "not found" in l],
-      swiftlibs and f"Swift libraries still linked dynamically: {swiftlibs}", good="needs only " + " ".join(listing))
+      swiftlibs and f"Swift libraries still linked dynamically: {swiftlibs}",
+      good="needs only " + " ".join(listing) if listing else "statically linked: needs no shared library")
 
 # ------------------------------------------------------------------ 4. the runtime root file system
 ROOTFS = WORK / "rootfs"

@@ -22,6 +22,7 @@ struct Setting<Value: ExpressibleByArgument & Sendable>: Sendable {
     /// A setting with a default; `--help` shows it, or `shown` where the value would not read well.
     init(_ option: String, env: String, default value: Value, shown: String? = nil, choiceLabel: String? = nil) {
         self.option = option
+        self.name = .customLong(option)
         self.env = env
         self.defaultValue = value
         self.shownDefault = shown ?? Self.describe(value)
@@ -31,6 +32,7 @@ struct Setting<Value: ExpressibleByArgument & Sendable>: Sendable {
     /// A setting that is unset unless given; `shown` says in `--help` what unset means ("random").
     init(_ option: String, env: String, unsetMeans shown: String? = nil) {
         self.option = option
+        self.name = .customLong(option)
         self.env = env
         self.defaultValue = nil
         self.shownDefault = shown
@@ -39,8 +41,9 @@ struct Setting<Value: ExpressibleByArgument & Sendable>: Sendable {
 
     /// `--option`, spelled as this setting names it in messages. Given rather than derived from
     /// the property's name, which ArgumentParser does a character at a time (case tests and
-    /// lowercasing) for every option on each of its several passes over the command.
-    var name: NameSpecification { .customLong(option) }
+    /// lowercasing) for every option on each of its several passes over the command; made once
+    /// here, not on each of those passes (`Serve()` runs three times per parse).
+    let name: NameSpecification
 
     /// `abstract` followed by "(env: NAME, default: VALUE)".
     func help(_ abstract: String) -> ArgumentHelp {
@@ -69,9 +72,12 @@ struct Setting<Value: ExpressibleByArgument & Sendable>: Sendable {
         return value
     }
 
-    /// "10", not "10.0", for a whole number of seconds.
+    /// "10", not "10.0", for a whole number of seconds. Numbers are written here: the
+    /// protocol's default description interpolates generically, which looks up Int's
+    /// conformances at run time, a scan of every conformance in the binary each.
     private static func describe(_ value: Value) -> String {
         if let number = value as? Double, number.rounded() == number, abs(number) < 1e15 { return String(Int(number)) }
+        if let number = value as? Int { return String(number) }
         return value.defaultValueDescription
     }
 }

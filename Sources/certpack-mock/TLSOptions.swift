@@ -120,7 +120,7 @@ struct TLSOptions {
     /// The start-up line for HTTPS, after the listening line; read from the plan, so it makes nothing.
     static func logBanner(_ mock: MockServer, tls: TLSContextProvider?, to logger: Logger) {
         guard let tls else { return }
-        let base = "https://" + mock.baseURL.absoluteString.dropFirst("http://".count)
+        let base = "https://" + String(mock.baseURL.absoluteString.dropFirst("http://".count))
         let alpn = tls.applicationProtocols.map(\.rawValue).joined(separator: ", ")
         if tls.issuesOwnCertificate {
             let names = tls.certificateNames.map(\.description).joined(separator: ", ")

@@ -51,13 +51,7 @@ let package = Package(
                 "CertPackMock", "CertificatePacks", "HTTPServer", "Sockets", "TLS", "ASCIIBytes", "StrictJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            // Release builds (the Docker image's, the benchmark's) are fully static, C library
-            // included: nothing for the dynamic loader to map, relocate or resolve at each start
-            // (about 3M of the 18M instructions to the first answer, and the page copies the
-            // relocations caused). Names in --host still resolve through the system's NSS modules,
-            // which the image's Debian matches; debug builds stay dynamic for the sanitizers.
-            linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]
+            ]
         ),
         // What several test targets share: the one raw HTTP client (on Sockets), one SplitMix64.
         .target(name: "TestSupport", dependencies: ["Sockets", "Locks"], path: "Tests/TestSupport"),

@@ -121,7 +121,7 @@ check("dockerfile:build-stage", (len(stages) == 2, f"expected 2 stages (build, r
       ((local_swift + ".").startswith(build["image"][6:].split("-")[0] + "."), f"{build['image']} is not this toolchain's Swift {local_swift}"),
       (re.match(r"COPY:Package\.swift.* RUN-resolve .*COPY:Sources", order), f"build stage order '{order}' is not Package.swift, resolve, Sources"),
       *[(f in build_cmd.partition("swift build")[2], f"the build step lacks '{f}'") for f in ["-c release", "--static-swift-stdlib",
-                                                                                              "--product certpack-mock"]],
+                                                                                              "-Xswiftc -static-executable", "--product certpack-mock"]],
       good=f"{build['image']} (toolchain {local_swift}); Package.swift, resolve, then Sources; '{build_cmd.split(' &&')[0]}'")
 check("dockerfile:runtime-stage", (uid.isdigit() and uid != "0", f"USER '{runtime['USER']}' is not a numeric non-root uid"),
       (IMAGE_ENV.get("CERTPACK_MOCK_HOST") == "0.0.0.0", f"ENV CERTPACK_MOCK_HOST is not 0.0.0.0: {IMAGE_ENV}"),
@@ -190,7 +190,8 @@ for words in (l.split() for l in ldd.splitlines() if "/" in l):
 swiftlibs = sorted(set(re.findall(r"lib(?:swift\w*|Foundation\w*|dispatch|BlocksRuntime|_FoundationICU|icu[a-z]*)\.so[.0-9]*", ldd)))
 check("libs:ldd", *[f"unresolved: {l.strip()}" for l in ldd.splitlines() if "not found" in l],
       swiftlibs and f"Swift libraries still linked dynamically: {swiftlibs}",
-      good="needs only " + " ".join(listing) if listing else "statically linked: needs no shared library")
+      listing and f"not a static executable: it needs {' '.join(listing)}",
+      good="a static executable (ldd: not a dynamic executable): needs no shared library")
 
 # ------------------------------------------------------------------ 4. the runtime root file system
 ROOTFS = WORK / "rootfs"

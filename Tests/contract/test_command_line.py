@@ -113,6 +113,21 @@ def test_bad_settings_name_the_setting_and_the_fix(tmp_path: Path):
     assert unknown.returncode == 64 and "Unknown option '--bogus'" in unknown.stderr
 
 
+def test_serve_flags_alone_still_get_the_roots_help_and_errors():
+    """A line of serve's flags alone is parsed by serve directly (the root's own pass costs a
+    fifth of start-up); a mistake, --help or a completion request on such a line must still be
+    answered by the root: its usage line, its help, its script with both subcommands."""
+    bad = run("--port", "abc")
+    assert bad.returncode == 64, bad.stderr
+    assert "Error: The value 'abc' is invalid for '--port <port>'" in bad.stderr
+    assert "Usage: certpack-mock serve <options>" in bad.stderr
+    shown = run("--port", "0", "--help")
+    assert shown.returncode == 0 and "USAGE: certpack-mock serve <options>" in shown.stdout, shown.stdout
+    script = run("--generate-completion-script", "bash")
+    assert script.returncode == 0 and "complete -o filenames -F _certpack-mock certpack-mock" in script.stdout
+    assert "healthcheck" in script.stdout
+
+
 def test_a_taken_port_is_reported_with_a_way_out():
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))

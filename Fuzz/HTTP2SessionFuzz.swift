@@ -16,14 +16,15 @@ import Glibc
 import Dispatch
 
 private struct FuzzHandler: HTTPHandler {
-    func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPReply) -> Void) {
+    func handle(_ request: HTTPRequest) -> HTTPHandling {
         if request.version != .http2 { fatalError("request not marked HTTP/2") }
         switch request.path {
-        case "/reset": reply(.resetConnection)
-        case "/none": reply(.response(HTTPResponse(status: 204)))
+        case "/reset": return .reply(.resetConnection)
+        case "/none": return .reply(.response(HTTPResponse(status: 204)))
+        case "/later": return .later { reply in reply(.response(HTTPResponse(status: 202))) }
         default:
-            reply(.response(HTTPResponse(status: 200, headers: [("X-Target", request.target), ("Connection", "close")],
-                                         body: request.body + Array(repeating: 0x61, count: request.body.count % 40_000))))
+            return .reply(.response(HTTPResponse(status: 200, headers: [("X-Target", request.target), ("Connection", "close")],
+                                                 body: request.body + Array(repeating: 0x61, count: request.body.count % 40_000))))
         }
     }
 }

@@ -51,9 +51,9 @@ private struct EchoHandler: HTTPHandler {
     /// Requests must (or must not) carry the TLS layer's stamp.
     let overTLS: Bool
 
-    func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPReply) -> Void) {
+    func handle(_ request: HTTPRequest) -> HTTPHandling {
         if (request.tls != nil) != overTLS { fatalError("TLS stamp \(String(describing: request.tls)) on a request, over TLS: \(overTLS)") }
-        reply(.response(HTTPResponse(status: 200, headers: [("Content-Type", "text/plain")], body: Array(request.target.utf8))))
+        return .reply(.response(HTTPResponse(status: 200, headers: [("Content-Type", "text/plain")], body: Array(request.target.utf8))))
     }
 }
 

@@ -26,7 +26,7 @@ struct MockHandler: HTTPHandler {
         control = ControlAPI(state: state)
     }
 
-    func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPReply) -> Void) {
+    func handle(_ request: HTTPRequest) -> HTTPHandling {
         let started = DispatchTime.now().uptimeNanoseconds
         let path = request.path
         let route = Route(path: path)
@@ -34,8 +34,7 @@ struct MockHandler: HTTPHandler {
             let response = control.respond(to: request, segments: segments)
             if let changed, request.method != "GET" && request.method != "HEAD" { changed() }
             log(request, response, started: started, control: true)
-            reply(.response(response))
-            return
+            return .reply(.response(response))
         }
         let rule = state.faults.take(method: request.method, path: path)
         if let changed {
@@ -43,29 +42,27 @@ struct MockHandler: HTTPHandler {
             if rule != nil || (request.method != "GET" && request.method != "HEAD") || state.service.lifecycleMode == .perRead { changed() }
         }
         guard let rule else {
-            reply(.response(answer(request, route: route, started: started)))
-            return
+            return .reply(.response(answer(request, route: route, started: started)))
         }
-        let act: @Sendable () -> Void = {
+        let act: @Sendable () -> HTTPReply = {
             switch rule.action {
             case .reset:
                 record(request, HTTPResponse(status: 0), started: started, codes: [], caller: "fault")
                 logger.info("\(request.method) \(request.path) -> connection reset by fault rule \(rule.id)")
-                reply(.resetConnection)
+                return .resetConnection
             case .fail(let status, let code, let message):
                 let error = APIError(status: status, items: [.init(code: code, message: message)], headers: rule.headers)
                 let response = error.response
                 record(request, response, started: started, codes: [code], caller: "fault")
                 log(request, response, started: started, codes: [code])
-                reply(.response(response))
+                return .response(response)
             case .delay:
-                reply(.response(answer(request, route: route, started: started)))
+                return .response(answer(request, route: route, started: started))
             }
         }
-        if rule.delayMilliseconds > 0 {
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(rule.delayMilliseconds), execute: act)
-        } else {
-            act()
+        guard rule.delayMilliseconds > 0 else { return .reply(act()) }
+        return .later { reply in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(rule.delayMilliseconds)) { reply(act()) }
         }
     }
 

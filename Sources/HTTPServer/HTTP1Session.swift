@@ -173,27 +173,32 @@ final class HTTP1Session: ConnectionProtocolHandler, @unchecked Sendable {
         exchange.keepAlive = keepAlive
         exchange.announcesKeepAlive = keepAlive && request.version == .http10
         let token = exchange.token
-        insideHandler = true
-        synchronousReply = nil
-        transport.context.handler.handle(request) { [weak self] reply in
-            // Weak: a handler that answers late (or never) must not keep a closed
-            // connection alive; its reply has nowhere to go then.
-            guard let self else { return }
-            // A reply given inside `handle` is applied right after it returns (no hop,
-            // no recursion); any other is brought onto the connection's queue first.
-            if transport.isOnQueue, insideHandler, exchange.token == token {
-                if synchronousReply == nil { synchronousReply = reply }
-                return
-            }
-            transport.execute { [self] in
-                complete(token: token, reply: reply)
-                processEvents()
-            }
-        }
-        insideHandler = false
-        if let reply = synchronousReply {
-            synchronousReply = nil
+        switch transport.context.handler.handle(request) {
+        case .reply(let reply):
             complete(token: token, reply: reply)
+        case .later(let answer):
+            insideHandler = true
+            synchronousReply = nil
+            answer { [weak self] reply in
+                // Weak: a handler that answers late (or never) must not keep a closed
+                // connection alive; its reply has nowhere to go then.
+                guard let self else { return }
+                // A reply given inside `answer` is applied right after it returns (no hop,
+                // no recursion); any other is brought onto the connection's queue first.
+                if transport.isOnQueue, insideHandler, exchange.token == token {
+                    if synchronousReply == nil { synchronousReply = reply }
+                    return
+                }
+                transport.execute { [self] in
+                    complete(token: token, reply: reply)
+                    processEvents()
+                }
+            }
+            insideHandler = false
+            if let reply = synchronousReply {
+                synchronousReply = nil
+                complete(token: token, reply: reply)
+            }
         }
     }
 

@@ -323,19 +323,24 @@ final class HTTP2Session: @unchecked Sendable {
         stream.dispatched = true
         handlersRunning += 1
         let id = stream.id
-        let slot = HTTP2ReplySlot()
-        configuration.handler.handle(request) { [weak self] reply in
-            // Weak: a late reply must not keep a closed connection alive.
-            guard let self else { return }
-            // A reply inside `handle` is applied right after it returns (no hop, no
-            // re-entrance into nghttp2 from a callback); a later one hops to the queue.
-            if slot.keepIfSynchronous(reply) { return }
-            schedule { [self] in
-                complete(id, reply)
-                outputAvailable?()
+        switch configuration.handler.handle(request) {
+        case .reply(let reply):
+            complete(id, reply)
+        case .later(let answer):
+            let slot = HTTP2ReplySlot()
+            answer { [weak self] reply in
+                // Weak: a late reply must not keep a closed connection alive.
+                guard let self else { return }
+                // A reply inside `answer` is applied right after it returns (no hop, no
+                // re-entrance into nghttp2 from a callback); a later one hops to the queue.
+                if slot.keepIfSynchronous(reply) { return }
+                schedule { [self] in
+                    complete(id, reply)
+                    outputAvailable?()
+                }
             }
+            if let reply = slot.endSynchronousPhase() { complete(id, reply) }
         }
-        if let reply = slot.endSynchronousPhase() { complete(id, reply) }
     }
 
     private func complete(_ id: Int32, _ reply: HTTPReply) {

@@ -49,9 +49,9 @@ struct TLSStampingHandler: HTTPHandler {
     let inner: any HTTPHandler
     let info: TLSConnectionInfo
 
-    func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPReply) -> Void) {
+    func handle(_ request: HTTPRequest) -> HTTPHandling {
         var stamped = request
         stamped.tls = info
-        inner.handle(stamped, reply: reply)
+        return inner.handle(stamped)
     }
 }

@@ -13,15 +13,12 @@ private struct TLSEchoHandler: HTTPHandler {
     /// Signalled when a `/slow` request reaches the handler.
     var slowArrived: DispatchSemaphore? = nil
 
-    func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPReply) -> Void) {
+    func handle(_ request: HTTPRequest) -> HTTPHandling {
         let how = request.tls.map { "tls=\($0.version) \($0.alpn ?? "none")" } ?? "tls=none"
         let response = HTTPResponse(status: 200, headers: [("Content-Type", "text/plain")], body: Array(how.utf8))
-        if request.path == "/slow" {
-            slowArrived?.signal()
-            DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { reply(.response(response)) }
-        } else {
-            reply(.response(response))
-        }
+        guard request.path == "/slow" else { return .reply(.response(response)) }
+        slowArrived?.signal()
+        return .later { reply in DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { reply(.response(response)) } }
     }
 }
 

@@ -11,10 +11,10 @@ import TestSupport
     /// Records on which connection queue each request was handled.
     private final class QueueRecordingHandler: HTTPHandler {
         let seen = Mutex<[String: Int?]>([:])
-        func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPReply) -> Void) {
+        func handle(_ request: HTTPRequest) -> HTTPHandling {
             let queue = ConnectionQueue.currentIdentity
             seen.withLock { $0[request.remoteAddress] = queue }
-            reply(.response(HTTPResponse(status: 200)))
+            return .reply(.response(HTTPResponse(status: 200)))
         }
     }
 

@@ -17,7 +17,7 @@ struct TestHandler: HTTPHandler {
     /// Called for every request, before it is answered (from the connection's queue).
     var onRequest: @Sendable (HTTPRequest) -> Void = { _ in }
 
-    func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPReply) -> Void) {
+    func handle(_ request: HTTPRequest) -> HTTPHandling {
         onRequest(request)
         let query = request.query.map(String.init) ?? ""
         let number = Int(query.split(separator: "=").last ?? "") ?? 0
@@ -32,26 +32,30 @@ struct TestHandler: HTTPHandler {
         )
         switch request.path {
         case "/delay":
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(number)) {
-                reply(.response(echo))
+            return .later { reply in
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(number)) {
+                    reply(.response(echo))
+                }
             }
         case "/reset":
-            reply(.resetConnection)
+            return .reply(.resetConnection)
         case "/big":
-            reply(.response(HTTPResponse(status: 200, body: TestHandler.pattern(count: number))))
+            return .reply(.response(HTTPResponse(status: 200, body: TestHandler.pattern(count: number))))
         case "/close":
-            reply(.response(HTTPResponse(status: 200, headers: [("Connection", "close")], body: Array("bye".utf8))))
+            return .reply(.response(HTTPResponse(status: 200, headers: [("Connection", "close")], body: Array("bye".utf8))))
         case "/twice":
             // A buggy handler: the second reply (sync and async) must be ignored.
-            reply(.response(HTTPResponse(status: 200, body: Array("first".utf8))))
-            reply(.response(HTTPResponse(status: 500, body: Array("second".utf8))))
-            DispatchQueue.global().async { reply(.resetConnection) }
+            return .later { reply in
+                reply(.response(HTTPResponse(status: 200, body: Array("first".utf8))))
+                reply(.response(HTTPResponse(status: 500, body: Array("second".utf8))))
+                DispatchQueue.global().async { reply(.resetConnection) }
+            }
         case "/no-content":
-            reply(.response(HTTPResponse(status: 204)))
+            return .reply(.response(HTTPResponse(status: 204)))
         case "/length-lie":
-            reply(.response(HTTPResponse(status: 200, headers: [("Content-Length", "999"), ("X-Ok", "yes")], body: Array("four".utf8))))
+            return .reply(.response(HTTPResponse(status: 200, headers: [("Content-Length", "999"), ("X-Ok", "yes")], body: Array("four".utf8))))
         default:
-            reply(.response(echo))
+            return .reply(.response(echo))
         }
     }
 

@@ -327,8 +327,7 @@ struct JSONParser {
     @inline(__always)
     private func specialBytes(at k: Int) -> UInt64 {
         let w = ByteLanes.load(base + k)
-        let quote = ByteLanes.equal(to: UInt8(ascii: "\""), in: w), backslash = ByteLanes.equal(to: UInt8(ascii: "\\"), in: w)
-        return (ByteLanes.below(0x20, in: w) | quote | backslash | w) & ByteLanes.highBits
+        return (JSONStringLanes.needingEscape(in: w) | w) & ByteLanes.highBits
     }
 
     /// Slow path: `i` is at the first backslash of a string whose body began at `start`;

@@ -404,9 +404,7 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         var k = from
         if let base = s.baseAddress {
             while k + 8 <= s.count {
-                let w = ByteLanes.load(base + k)
-                let quote = ByteLanes.equal(to: UInt8(ascii: "\""), in: w), backslash = ByteLanes.equal(to: UInt8(ascii: "\\"), in: w)
-                if (ByteLanes.below(0x20, in: w) | quote | backslash) & ByteLanes.highBits != 0 { break }
+                if JSONStringLanes.needingEscape(in: ByteLanes.load(base + k)) & ByteLanes.highBits != 0 { break }
                 k += 8
             }
         }
